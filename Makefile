@@ -1,0 +1,62 @@
+# powerconnect: the one-command habits. `make demo` and `make test` work on a fresh clone.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: help install jars demo test test-unit lint format bench bench-quality bench-load bench-rank clean neo4j-start neo4j-stop
+
+help:
+	@echo "make demo    start Neo4j locally, load the sample network, rank it"
+	@echo "make test    install everything and run the whole test suite against a real Neo4j"
+	@echo "make lint    ruff check, ruff format --check, mypy"
+	@echo "make bench   the benchmarks in bench/ (minutes; not part of the tests)"
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test,lint,bench]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+jars: $(STAMP)
+	$(BIN)/powerconnect neo4j install
+
+demo: jars
+	$(BIN)/powerconnect demo
+
+test: jars
+	$(BIN)/pytest
+
+test-unit: $(STAMP)
+	$(BIN)/pytest -m "not neo4j" tests/test_measures.py tests/test_ranking.py tests/test_settings.py
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+neo4j-start: jars
+	$(BIN)/powerconnect neo4j start
+
+neo4j-stop: $(STAMP)
+	$(BIN)/powerconnect neo4j stop
+
+bench: bench-quality bench-load bench-rank
+
+bench-quality: $(STAMP)
+	$(BIN)/python bench/bench_quality.py
+
+bench-load: jars
+	$(BIN)/python bench/bench_load.py
+
+bench-rank: jars
+	$(BIN)/python bench/bench_rank.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""The Cypher queries, one per ``.cypher`` file; load them with :func:`engine.queries.load`."""

@@ -1,0 +1,1 @@
+"""Saved queries and the style file for Neo4j Browser."""

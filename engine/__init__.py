@@ -1,0 +1,1 @@
+"""powerconnect's engine: the database seam, the structural-hole measures and the ranking."""

@@ -1,0 +1,353 @@
+"""A Neo4j Community server on the local JVM, for machines without a Docker engine.
+
+The jars come from Maven Central through the pinned ``neo4j/pom.xml`` (resolved
+once with ``mvn`` into a cache, so a second start downloads nothing). The
+server listens on loopback only, with authentication on, and serves Neo4j
+Browser at ``http://localhost:<http-port>/browser/``.
+
+Layout under ``home`` (default ``$POWERCONNECT_HOME`` or ``~/.powerconnect``)::
+
+    neo4j-<version>/lib/     the jar cache (shared by every server directory)
+    server/conf/neo4j.conf   written at each start from the options
+    server/data/             the databases: survive restarts
+    server/logs/             neo4j.log, console.log
+    server/run/neo4j.pid     the JVM's pid while it runs
+    server/password          the generated password (mode 0600), when
+                             NEO4J_PASSWORD was not set at first start
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from engine.errors import ServerError
+
+NEO4J_VERSION = "5.26.30"
+ENTRY_POINT = "org.neo4j.server.CommunityEntryPoint"
+ADMIN_TOOL = "org.neo4j.cli.AdminTool"
+DEFAULT_USER = "neo4j"
+
+
+def default_home() -> Path:
+    """Where powerconnect keeps the jar cache and the local server."""
+    env = os.environ.get("POWERCONNECT_HOME")
+    return Path(env).expanduser() if env else Path.home() / ".powerconnect"
+
+
+@dataclass(frozen=True)
+class LocalServer:
+    """One local Neo4j server: its directories and ports."""
+
+    home: Path = field(default_factory=default_home)
+    server_dir: Path | None = None
+    bolt_port: int = 7687
+    http_port: int = 7474
+    heap: str = "1g"
+    pagecache: str = "512m"
+
+    # ----------------------------------------------------------- paths
+    @property
+    def root(self) -> Path:
+        return self.server_dir if self.server_dir is not None else self.home / "server"
+
+    @property
+    def lib_dir(self) -> Path:
+        return self.home / f"neo4j-{NEO4J_VERSION}" / "lib"
+
+    @property
+    def conf_dir(self) -> Path:
+        return self.root / "conf"
+
+    @property
+    def data_dir(self) -> Path:
+        return self.root / "data"
+
+    @property
+    def logs_dir(self) -> Path:
+        return self.root / "logs"
+
+    @property
+    def pid_file(self) -> Path:
+        return self.root / "run" / "neo4j.pid"
+
+    @property
+    def password_file(self) -> Path:
+        return self.root / "password"
+
+    @property
+    def bolt_uri(self) -> str:
+        return f"neo4j://localhost:{self.bolt_port}"
+
+    @property
+    def browser_url(self) -> str:
+        return f"http://localhost:{self.http_port}/browser/"
+
+    # ----------------------------------------------------------- install
+    def installed(self) -> bool:
+        return (self.lib_dir / ".complete").exists()
+
+    def install(self, log: Callable[[str], None] = lambda _m: None) -> bool:
+        """Resolve the server jars with Maven into the cache; False if they were there."""
+        if self.installed():
+            return False
+        mvn = shutil.which("mvn")
+        if mvn is None:
+            raise ServerError("Maven (mvn) is not on PATH: install Maven and Java 17 to run Neo4j locally")
+        log(f"Fetching Neo4j {NEO4J_VERSION} jars with Maven (once) into {self.lib_dir} ...")
+        self.lib_dir.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix="lib-", dir=self.lib_dir.parent))
+        pom = resources.files("powerconnect").joinpath("neo4j/pom.xml").read_text()
+        (staging / "pom.xml").write_text(pom)
+        out = staging / "jars"
+        proc = subprocess.run(
+            [mvn, "-q", "-B", "-f", str(staging / "pom.xml"),
+             "dependency:copy-dependencies", f"-DoutputDirectory={out}"],
+            capture_output=True, text=True, check=False,
+        )
+        if proc.returncode != 0:
+            tail = "\n".join((proc.stdout + proc.stderr).strip().splitlines()[-15:])
+            shutil.rmtree(staging, ignore_errors=True)
+            raise ServerError(f"Maven could not fetch the Neo4j jars:\n{tail}")
+        (out / ".complete").write_text(NEO4J_VERSION + "\n")
+        if self.lib_dir.exists():
+            shutil.rmtree(self.lib_dir)
+        out.rename(self.lib_dir)
+        shutil.rmtree(staging, ignore_errors=True)
+        return True
+
+    # ----------------------------------------------------------- state
+    def pid(self) -> int | None:
+        """The pid of this server's JVM if it is running, else None."""
+        try:
+            pid = int(self.pid_file.read_text().strip())
+        except (OSError, ValueError):
+            return None
+        try:
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        except OSError:
+            return None
+        home_arg = f"--home-dir={self.root}".encode()
+        if ENTRY_POINT.encode() in cmdline and home_arg in cmdline:
+            return pid
+        return None
+
+    def running(self) -> bool:
+        return self.pid() is not None
+
+    def password(self) -> str | None:
+        """The generated password, if this server has one on file."""
+        try:
+            return self.password_file.read_text().strip() or None
+        except OSError:
+            return None
+
+    # ----------------------------------------------------------- start / stop
+    def _java(self) -> str:
+        java_home = os.environ.get("JAVA_HOME")
+        if java_home and (Path(java_home) / "bin" / "java").exists():
+            return str(Path(java_home) / "bin" / "java")
+        java = shutil.which("java")
+        if java is None:
+            raise ServerError("Java is not on PATH: install Java 17 (OpenJDK) to run Neo4j locally")
+        return java
+
+    def _classpath(self) -> str:
+        return str(self.lib_dir / "*")
+
+    def _write_conf(self) -> None:
+        self.conf_dir.mkdir(parents=True, exist_ok=True)
+        conf = "\n".join(
+            [
+                "# Written by powerconnect at each start; edit the options, not this file.",
+                "server.default_listen_address=127.0.0.1",
+                "server.default_advertised_address=localhost",
+                f"server.bolt.listen_address=127.0.0.1:{self.bolt_port}",
+                f"server.bolt.advertised_address=localhost:{self.bolt_port}",
+                f"server.http.listen_address=127.0.0.1:{self.http_port}",
+                f"server.http.advertised_address=localhost:{self.http_port}",
+                "server.https.enabled=false",
+                "dbms.security.auth_enabled=true",
+                f"server.memory.heap.initial_size={self.heap}",
+                f"server.memory.heap.max_size={self.heap}",
+                f"server.memory.pagecache.size={self.pagecache}",
+                "server.directories.import=import",
+                "dbms.usage_report.enabled=false",
+                "",
+            ]
+        )
+        (self.conf_dir / "neo4j.conf").write_text(conf)
+
+    def _env(self) -> dict[str, str]:
+        env = dict(os.environ)
+        env["NEO4J_HOME"] = str(self.root)
+        env["NEO4J_CONF"] = str(self.conf_dir)
+        # The server must not read the user's connection settings as its own.
+        for name in ("NEO4J_PASSWORD", "NEO4J_AUTH"):
+            env.pop(name, None)
+        return env
+
+    def _set_initial_password(self, password: str) -> None:
+        proc = subprocess.run(
+            [self._java(), "-cp", self._classpath(), ADMIN_TOOL,
+             "dbms", "set-initial-password", password],
+            env=self._env(), cwd=self.root, capture_output=True, text=True, check=False,
+        )
+        if proc.returncode != 0:
+            # Never echo the command line: it holds the password.
+            reason = (proc.stderr or proc.stdout).strip().splitlines()
+            raise ServerError(
+                "could not set the initial password: " + (reason[-1] if reason else "unknown error")
+            )
+
+    def _port_busy(self, port: int) -> bool:
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+            s.settimeout(0.5)
+            return s.connect_ex(("127.0.0.1", port)) == 0
+
+    def start(
+        self,
+        *,
+        password: str | None = None,
+        timeout: float = 120.0,
+        log: Callable[[str], None] = lambda _m: None,
+    ) -> bool:
+        """Start the server and wait until Bolt accepts the login; False if already running.
+
+        ``password`` is the initial password, used only the first time (an
+        empty data directory); when None a random one is generated and kept
+        in :attr:`password_file`, readable by the user only.
+        """
+        if self.running():
+            return False
+        self.install(log)
+        for port, what, flag in ((self.bolt_port, "Bolt", "--bolt-port"),
+                                 (self.http_port, "HTTP", "--http-port")):
+            if self._port_busy(port):
+                raise ServerError(
+                    f"port {port} ({what}) is already in use by another program; "
+                    f"stop it or choose another port with {flag}"
+                )
+        for d in (self.data_dir, self.logs_dir, self.pid_file.parent, self.root / "import"):
+            d.mkdir(parents=True, exist_ok=True)
+        self._write_conf()
+        first_start = not (self.data_dir / "dbms" / "auth.ini").exists() and not (
+            self.data_dir / "databases" / "system"
+        ).exists()
+        if first_start:
+            if password is None:
+                password = secrets.token_urlsafe(18)
+                self._write_secret(password)
+            self._set_initial_password(password)
+        else:
+            password = password or self.password()
+
+        console = open(self.logs_dir / "console.log", "ab")  # noqa: SIM115 (handed to the JVM)
+        cmd = [
+            self._java(), f"-Xms{self.heap}", f"-Xmx{self.heap}",
+            "-XX:+UseG1GC", "-XX:-OmitStackTraceInFastThrow", "-Dfile.encoding=UTF-8",
+            "-cp", self._classpath(), ENTRY_POINT,
+            f"--home-dir={self.root}", f"--config-dir={self.conf_dir}",
+        ]
+        proc = subprocess.Popen(
+            cmd, env=self._env(), cwd=self.root, stdout=console, stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL, start_new_session=True,
+        )
+        console.close()
+        self.pid_file.write_text(f"{proc.pid}\n")
+        self._wait_for_bolt(proc, password, timeout)
+        return True
+
+    def _write_secret(self, password: str) -> None:
+        self.password_file.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.password_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(password + "\n")
+        os.chmod(self.password_file, 0o600)
+
+    def _wait_for_bolt(self, proc: subprocess.Popen[bytes], password: str | None,
+                       timeout: float) -> None:
+        from neo4j import GraphDatabase
+        from neo4j.exceptions import AuthError, ServiceUnavailable
+
+        deadline = time.monotonic() + timeout
+        last_error = ""
+        while time.monotonic() < deadline:
+            if proc.poll() is not None:
+                self.pid_file.unlink(missing_ok=True)
+                raise ServerError(
+                    f"Neo4j exited during start (code {proc.returncode}); "
+                    f"see {self.logs_dir / 'neo4j.log'}:\n{self._log_tail()}"
+                )
+            if self._port_busy(self.bolt_port):
+                if password is None:
+                    return  # nothing to log in with: the open port is all we can check
+                try:
+                    with GraphDatabase.driver(f"bolt://localhost:{self.bolt_port}",
+                                              auth=(DEFAULT_USER, password)) as driver:
+                        driver.verify_connectivity()
+                        return
+                except AuthError:
+                    return  # it answers; the stored password is just not the current one
+                except (ServiceUnavailable, OSError) as exc:
+                    last_error = str(exc)
+            time.sleep(0.2)
+        self.stop()
+        raise ServerError(f"Neo4j did not answer on Bolt within {timeout:.0f} s ({last_error})")
+
+    def _log_tail(self, lines: int = 15) -> str:
+        for name in ("neo4j.log", "console.log"):
+            path = self.logs_dir / name
+            with contextlib.suppress(OSError):
+                text = path.read_text(errors="replace").strip().splitlines()
+                if text:
+                    return "\n".join(text[-lines:])
+        return "(no log)"
+
+    def stop(self, timeout: float = 60.0) -> bool:
+        """Stop the JVM (SIGTERM, then SIGKILL after ``timeout``); False if it was not running."""
+        pid = self.pid()
+        if pid is None:
+            self.pid_file.unlink(missing_ok=True)
+            return False
+        os.kill(pid, signal.SIGTERM)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if not Path(f"/proc/{pid}").exists() or _is_zombie(pid):
+                break
+            time.sleep(0.1)
+        else:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+            time.sleep(0.5)
+        with contextlib.suppress(ChildProcessError, OSError):
+            os.waitpid(pid, os.WNOHANG)
+        self.pid_file.unlink(missing_ok=True)
+        return True
+
+
+def _is_zombie(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return True
+    return stat.rsplit(")", 1)[-1].split()[0] == "Z"
+
+
+def free_port() -> int:
+    """A TCP port on loopback that nothing listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+

@@ -1,0 +1,97 @@
+"""The local Neo4j launcher, against the real server it starts (no mocks)."""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+import urllib.request
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from engine.db import Database
+from engine.errors import DatabaseUnavailable, ServerError
+from engine.settings import ConnectionSettings
+from powerconnect.cli import main
+from powerconnect.server import LocalServer, free_port
+
+
+def test_bolt_answers_return_1_with_the_password(db: Database) -> None:
+    assert db.query("database_counts")[0]["people"] == 0
+    records, _, _ = db.driver.execute_query("RETURN 1 AS one")
+    assert records[0]["one"] == 1
+
+
+def test_a_wrong_password_is_refused(neo4j_settings: ConnectionSettings) -> None:
+    wrong = ConnectionSettings(uri=neo4j_settings.uri, user=neo4j_settings.user,
+                               password="not-the-password")
+    with pytest.raises(DatabaseUnavailable, match="refused the login"):
+        Database.connect(wrong)
+
+
+def test_neo4j_browser_is_served_over_http(local_server: LocalServer) -> None:
+    with urllib.request.urlopen(local_server.browser_url, timeout=10) as response:
+        page = response.read().decode()
+    assert response.status == 200
+    assert "<title>Neo4j Browser</title>" in page
+
+
+def test_starting_a_running_server_is_a_no_op(local_server: LocalServer) -> None:
+    pid = local_server.pid()
+    assert local_server.start() is False
+    assert local_server.pid() == pid
+
+
+def test_a_busy_port_is_a_clear_error(local_server: LocalServer, tmp_path: Path) -> None:
+    other = LocalServer(home=local_server.home, server_dir=tmp_path / "other",
+                        bolt_port=local_server.bolt_port, http_port=free_port())
+    with pytest.raises(ServerError, match=rf"port {local_server.bolt_port} \(Bolt\) is already in use"):
+        other.start()
+    assert not other.running()
+
+
+def _our_jvms(server: LocalServer) -> list[str]:
+    ps = subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True, check=True)
+    return [line for line in ps.stdout.splitlines() if f"--home-dir={server.root}" in line]
+
+
+def test_a_second_server_generates_a_private_password_keeps_data_and_stops_cleanly(
+    local_server: LocalServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("NEO4J_PASSWORD", raising=False)
+    server = LocalServer(home=local_server.home, server_dir=tmp_path / "srv",
+                         bolt_port=free_port(), http_port=free_port(), pagecache="64m")
+    try:
+        assert server.start() is True
+        password = server.password()
+        assert password and len(password) >= 16
+        assert stat.S_IMODE(os.stat(server.password_file).st_mode) == 0o600
+        settings = ConnectionSettings(uri=server.bolt_uri, password=password)
+        with Database.connect(settings) as db:
+            db.driver.execute_query("CREATE (:Person {id: 'kept'})")
+        assert server.stop() is True
+        assert _our_jvms(server) == []
+        assert server.start() is True  # the data directory survives a restart
+        with Database.connect(settings) as db:
+            records, _, _ = db.driver.execute_query("MATCH (p:Person) RETURN p.id AS id")
+        assert [r["id"] for r in records] == ["kept"]
+    finally:
+        server.stop()
+    assert not server.running()
+    assert _our_jvms(server) == []
+
+
+def test_status_never_prints_the_password(local_server: LocalServer) -> None:
+    result = CliRunner().invoke(
+        main,
+        ["neo4j", "status", "--home", str(local_server.home),
+         "--bolt-port", str(local_server.bolt_port), "--http-port", str(local_server.http_port)],
+        env={"POWERCONNECT_HOME": str(local_server.home)},
+    )
+    # The session server lives in its own directory, so status of the default one reports
+    # "not running" (exit 3) or the user's server: either way, no secret is printed.
+    assert result.exit_code in (0, 3)
+    for secret in filter(None, [local_server.password(), os.environ.get("NEO4J_PASSWORD")]):
+        assert secret not in result.output
