@@ -182,7 +182,7 @@ def planted_network(seed: int = 0, params: PlantedParams | None = None) -> Plant
 
     # Mega connectors: hundreds of weak ties to anyone.
     for v in mega.tolist():
-        k = int(rng.integers(p.mega_ties[0], p.mega_ties[1] + 1))
+        k = min(int(rng.integers(p.mega_ties[0], p.mega_ties[1] + 1)), n - 1)
         targets = rng.choice(np.delete(np.arange(n), v), size=k, replace=False)
         add(np.full(k, v), targets, p.mega_beta)
 

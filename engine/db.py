@@ -149,6 +149,12 @@ class Database:
                     progress(len(batch))
         return totals
 
+    def run_auto_commit(self, name: str, **params: Any) -> None:
+        """Run a named query in an auto-commit transaction, as ``CALL {...} IN TRANSACTIONS``
+        (batched deletes and updates) requires."""
+        with self.session() as session:
+            session.run(queries.load(name), params).consume()
+
     def clear(self) -> None:
         """Delete every node and relationship (schema kept). Used by tests and the demo."""
         with self.session() as session:

@@ -16,10 +16,20 @@ from typing import Any
 
 import click
 
+from engine.analysis import rank_database
 from engine.errors import PowerConnectError
+from engine.ranking import DEFAULT_STRONG
 from engine.settings import ConnectionSettings
 from powerconnect import __version__
-from powerconnect.options import connection_options, open_database, server_options
+from powerconnect.options import (
+    connection_options,
+    emit,
+    open_database,
+    output_options,
+    render_table,
+    resolve_settings,
+    server_options,
+)
 from powerconnect.server import LocalServer
 
 
@@ -171,8 +181,171 @@ def info_cmd(settings: ConnectionSettings) -> None:
     """
     with open_database(settings) as db:
         row = db.query("database_counts")[0]
-    click.echo(f"{row['people']} people, {row['ties']} ties, {row['organizations']} organizations "
-               f"in {settings.uri}")
+    click.echo(
+        f"{row['people']} people, {row['ties']} ties, {row['organizations']} organizations "
+        f"in {settings.uri}"
+    )
+
+
+# --------------------------------------------------------------------------- rank
+RANK_COLUMNS = [
+    "rank",
+    "id",
+    "name",
+    "role",
+    "score",
+    "constraint",
+    "effective_size",
+    "efficiency",
+    "hierarchy",
+    "strong_ties",
+    "weak_ties",
+    "groups_bridged",
+    "open_pairs",
+    "simmelian_ties",
+    "group",
+    "explanation",
+]
+RANK_TABLE_COLUMNS = [
+    "rank",
+    "id",
+    "name",
+    "role",
+    "score",
+    "strong_ties",
+    "weak_ties",
+    "groups_bridged",
+    "constraint",
+    "explanation",
+]
+
+
+@main.command("rank")
+@connection_options
+@output_options
+@click.option(
+    "--top",
+    default=20,
+    show_default=True,
+    type=click.IntRange(min=0),
+    help="How many people to print, best first; 0 lists everyone.",
+)
+@click.option(
+    "--strong",
+    default=DEFAULT_STRONG,
+    show_default=True,
+    type=click.FloatRange(0, 1, min_open=True),
+    help="A tie at least this strong counts as strong.",
+)
+@click.option(
+    "--group-by",
+    default=None,
+    metavar="PROPERTY",
+    help="Person property that defines groups (e.g. organization) [default: detect communities].",
+)
+@click.option("--seed", default=0, show_default=True, help="Seed of community detection.")
+@click.option("--no-write", is_flag=True, help="Print the ranking without storing it in Neo4j.")
+def rank_cmd(
+    settings: ConnectionSettings,
+    fmt: str,
+    top: int,
+    strong: float,
+    group_by: str | None,
+    seed: int,
+    no_write: bool,
+) -> None:
+    """Rank everyone as a candidate power connector and store the results in Neo4j.
+
+    Each person gets a score, a role (power connector, mega connector, local hub)
+    and an explanation; the measures and the role are written to each :Person
+    (properties pc_*, labels :PowerConnector / :MegaConnector / :LocalHub) with a
+    :Run node, replacing the previous run.
+
+    Example:
+
+        powerconnect rank --top 10 --group-by organization --format csv
+    """
+    with open_database(settings) as db:
+        run = rank_database(
+            db, strong=strong, group_by=group_by, seed=seed, write=not no_write, progress=info
+        )
+    table = run.table[RANK_COLUMNS]
+    if top:
+        table = table.head(top)
+    emit(table, fmt, table=lambda df: render_table(df[RANK_TABLE_COLUMNS]))
+    where = "not stored (--no-write)" if no_write else f"stored as run {run.run_id}"
+    info(f"Ranked {len(run.table)} people; {where}.")
+
+
+# --------------------------------------------------------------------------- demo
+TOP_CONNECTORS_QUERY = (
+    "MATCH (p:Person)-[k:KNOWS]-(c:Person) WHERE p.pc_rank <= 5 AND k.strength >= 0.5 "
+    "RETURN p, k, c"
+)
+
+
+@main.command("demo")
+@click.option(
+    "--uri",
+    envvar="NEO4J_URI",
+    default=None,
+    help="Use this database instead of starting the local server.",
+)
+@click.option("--user", envvar="NEO4J_USER", default=None)
+@click.option("--password", envvar="NEO4J_PASSWORD", default=None)
+@click.option("--database", envvar="NEO4J_DATABASE", default=None)
+@click.option("--reset", is_flag=True, help="Wipe the database before loading the sample.")
+@click.option("--top", default=10, show_default=True, type=click.IntRange(min=1))
+def demo_cmd(
+    uri: str | None,
+    user: str | None,
+    password: str | None,
+    database: str | None,
+    reset: bool,
+    top: int,
+) -> None:
+    """Load the bundled sample network, rank it and show where to look in Browser.
+
+    Starts the local Neo4j first unless NEO4J_URI (or --uri) names another database.
+
+    Example:
+
+        powerconnect demo --reset
+    """
+    from powerconnect.demo import run_demo
+
+    server = LocalServer()
+    if uri is None:
+        if server.running():
+            info(f"Using the local Neo4j at {server.bolt_uri}.")
+        else:
+            info("Starting the local Neo4j ...")
+            server.start(password=password, log=info)
+    settings = resolve_settings(uri, user, password, database)
+    with open_database(settings) as db:
+        result = run_demo(db, reset=reset)
+    load, run = result.load, result.run
+    info(f"Loaded the sample: {load.summary_line()}")
+    k = len(result.planted.get("power connector", ()))
+    click.echo(
+        f"Top {top} of {len(run.table)} people by power-connector score (groups: organization):"
+    )
+    click.echo(render_table(run.table.head(top)[RANK_TABLE_COLUMNS]))
+    click.echo("")
+    click.echo(
+        f"Planted in the sample: {k} power connectors; the ranking puts "
+        f"{result.found('power connector', k)} of them in its top {k}. "
+        f"Mega connectors labelled: {result.found('mega connector')} of "
+        f"{len(result.planted.get('mega connector', ()))}; local hubs: "
+        f"{result.found('local hub')} of {len(result.planted.get('local hub', ()))}."
+    )
+    click.echo("")
+    browser = server.browser_url if uri is None else "your Neo4j Browser"
+    click.echo(
+        f"Look at it in Neo4j Browser: {browser} (user neo4j; the password is in "
+        f"{server.password_file} unless you set NEO4J_PASSWORD), then run:"
+    )
+    click.echo(f"  {TOP_CONNECTORS_QUERY}")
 
 
 if __name__ == "__main__":  # pragma: no cover

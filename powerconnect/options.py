@@ -22,25 +22,52 @@ F = TypeVar("F", bound=Callable[..., Any])
 def connection_options(f: F) -> F:
     """--uri/--user/--password/--database, read from NEO4J_* like Neo4j's own tools."""
 
-    @click.option("--uri", envvar="NEO4J_URI", default=None, show_envvar=True,
-                  help="Bolt URI of the database [default: the local server]")
-    @click.option("--user", envvar="NEO4J_USER", default=None, show_envvar=True,
-                  help="Database user [default: neo4j]")
-    @click.option("--password", envvar="NEO4J_PASSWORD", default=None, show_envvar=True,
-                  help="Database password [default: the local server's generated one]")
-    @click.option("--database", envvar="NEO4J_DATABASE", default=None, show_envvar=True,
-                  help="Database name [default: the server's default database]")
+    @click.option(
+        "--uri",
+        envvar="NEO4J_URI",
+        default=None,
+        show_envvar=True,
+        help="Bolt URI of the database [default: the local server]",
+    )
+    @click.option(
+        "--user",
+        envvar="NEO4J_USER",
+        default=None,
+        show_envvar=True,
+        help="Database user [default: neo4j]",
+    )
+    @click.option(
+        "--password",
+        envvar="NEO4J_PASSWORD",
+        default=None,
+        show_envvar=True,
+        help="Database password [default: the local server's generated one]",
+    )
+    @click.option(
+        "--database",
+        envvar="NEO4J_DATABASE",
+        default=None,
+        show_envvar=True,
+        help="Database name [default: the server's default database]",
+    )
     @functools.wraps(f)
-    def wrapper(*args: Any, uri: str | None, user: str | None, password: str | None,
-                database: str | None, **kwargs: Any) -> Any:
+    def wrapper(
+        *args: Any,
+        uri: str | None,
+        user: str | None,
+        password: str | None,
+        database: str | None,
+        **kwargs: Any,
+    ) -> Any:
         kwargs["settings"] = resolve_settings(uri, user, password, database)
         return f(*args, **kwargs)
 
     return wrapper  # type: ignore[return-value]
 
 
-def resolve_settings(uri: str | None, user: str | None, password: str | None,
-                     database: str | None) -> ConnectionSettings:
+def resolve_settings(
+    uri: str | None, user: str | None, password: str | None, database: str | None
+) -> ConnectionSettings:
     server = LocalServer()
     resolved = ConnectionSettings.resolve(
         uri or server.bolt_uri, user, password, database, password_file=server.password_file
@@ -55,8 +82,12 @@ def open_database(settings: ConnectionSettings) -> Database:
 def output_options(f: F) -> F:
     """--format table|csv|json for commands that print rows."""
     return click.option(
-        "--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
-        show_default=True, help="How to print the rows on stdout",
+        "--format",
+        "fmt",
+        type=click.Choice(["table", "csv", "json"]),
+        default="table",
+        show_default=True,
+        help="How to print the rows on stdout",
     )(f)
 
 
@@ -81,19 +112,34 @@ def render_table(df: pd.DataFrame) -> str:
 def server_options(f: F) -> F:
     """Where the local server lives and which ports it uses."""
 
-    @click.option("--home", type=click.Path(path_type=Path), default=None,
-                  envvar="POWERCONNECT_HOME", show_envvar=True,
-                  help=f"Jar cache and server directory [default: {default_home()}]")
+    @click.option(
+        "--home",
+        type=click.Path(path_type=Path),
+        default=None,
+        envvar="POWERCONNECT_HOME",
+        show_envvar=True,
+        help=f"Jar cache and server directory [default: {default_home()}]",
+    )
     @click.option("--bolt-port", type=int, default=7687, show_default=True)
     @click.option("--http-port", type=int, default=7474, show_default=True)
     @click.option("--heap", default="1g", show_default=True, help="JVM heap size")
     @click.option("--pagecache", default="512m", show_default=True, help="Page cache size")
     @functools.wraps(f)
-    def wrapper(*args: Any, home: Path | None, bolt_port: int, http_port: int, heap: str,
-                pagecache: str, **kwargs: Any) -> Any:
+    def wrapper(
+        *args: Any,
+        home: Path | None,
+        bolt_port: int,
+        http_port: int,
+        heap: str,
+        pagecache: str,
+        **kwargs: Any,
+    ) -> Any:
         kwargs["server"] = LocalServer(
-            home=home or default_home(), bolt_port=bolt_port, http_port=http_port,
-            heap=heap, pagecache=pagecache,
+            home=home or default_home(),
+            bolt_port=bolt_port,
+            http_port=http_port,
+            heap=heap,
+            pagecache=pagecache,
         )
         return f(*args, **kwargs)
 

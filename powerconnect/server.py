@@ -104,7 +104,9 @@ class LocalServer:
             return False
         mvn = shutil.which("mvn")
         if mvn is None:
-            raise ServerError("Maven (mvn) is not on PATH: install Maven and Java 17 to run Neo4j locally")
+            raise ServerError(
+                "Maven (mvn) is not on PATH: install Maven and Java 17 to run Neo4j locally"
+            )
         log(f"Fetching Neo4j {NEO4J_VERSION} jars with Maven (once) into {self.lib_dir} ...")
         self.lib_dir.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix="lib-", dir=self.lib_dir.parent))
@@ -112,9 +114,18 @@ class LocalServer:
         (staging / "pom.xml").write_text(pom)
         out = staging / "jars"
         proc = subprocess.run(
-            [mvn, "-q", "-B", "-f", str(staging / "pom.xml"),
-             "dependency:copy-dependencies", f"-DoutputDirectory={out}"],
-            capture_output=True, text=True, check=False,
+            [
+                mvn,
+                "-q",
+                "-B",
+                "-f",
+                str(staging / "pom.xml"),
+                "dependency:copy-dependencies",
+                f"-DoutputDirectory={out}",
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
         )
         if proc.returncode != 0:
             tail = "\n".join((proc.stdout + proc.stderr).strip().splitlines()[-15:])
@@ -200,9 +211,20 @@ class LocalServer:
 
     def _set_initial_password(self, password: str) -> None:
         proc = subprocess.run(
-            [self._java(), "-cp", self._classpath(), ADMIN_TOOL,
-             "dbms", "set-initial-password", password],
-            env=self._env(), cwd=self.root, capture_output=True, text=True, check=False,
+            [
+                self._java(),
+                "-cp",
+                self._classpath(),
+                ADMIN_TOOL,
+                "dbms",
+                "set-initial-password",
+                password,
+            ],
+            env=self._env(),
+            cwd=self.root,
+            capture_output=True,
+            text=True,
+            check=False,
         )
         if proc.returncode != 0:
             # Never echo the command line: it holds the password.
@@ -232,8 +254,10 @@ class LocalServer:
         if self.running():
             return False
         self.install(log)
-        for port, what, flag in ((self.bolt_port, "Bolt", "--bolt-port"),
-                                 (self.http_port, "HTTP", "--http-port")):
+        for port, what, flag in (
+            (self.bolt_port, "Bolt", "--bolt-port"),
+            (self.http_port, "HTTP", "--http-port"),
+        ):
             if self._port_busy(port):
                 raise ServerError(
                     f"port {port} ({what}) is already in use by another program; "
@@ -242,9 +266,10 @@ class LocalServer:
         for d in (self.data_dir, self.logs_dir, self.pid_file.parent, self.root / "import"):
             d.mkdir(parents=True, exist_ok=True)
         self._write_conf()
-        first_start = not (self.data_dir / "dbms" / "auth.ini").exists() and not (
-            self.data_dir / "databases" / "system"
-        ).exists()
+        first_start = (
+            not (self.data_dir / "dbms" / "auth.ini").exists()
+            and not (self.data_dir / "databases" / "system").exists()
+        )
         if first_start:
             if password is None:
                 password = secrets.token_urlsafe(18)
@@ -255,14 +280,26 @@ class LocalServer:
 
         console = open(self.logs_dir / "console.log", "ab")  # noqa: SIM115 (handed to the JVM)
         cmd = [
-            self._java(), f"-Xms{self.heap}", f"-Xmx{self.heap}",
-            "-XX:+UseG1GC", "-XX:-OmitStackTraceInFastThrow", "-Dfile.encoding=UTF-8",
-            "-cp", self._classpath(), ENTRY_POINT,
-            f"--home-dir={self.root}", f"--config-dir={self.conf_dir}",
+            self._java(),
+            f"-Xms{self.heap}",
+            f"-Xmx{self.heap}",
+            "-XX:+UseG1GC",
+            "-XX:-OmitStackTraceInFastThrow",
+            "-Dfile.encoding=UTF-8",
+            "-cp",
+            self._classpath(),
+            ENTRY_POINT,
+            f"--home-dir={self.root}",
+            f"--config-dir={self.conf_dir}",
         ]
         proc = subprocess.Popen(
-            cmd, env=self._env(), cwd=self.root, stdout=console, stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL, start_new_session=True,
+            cmd,
+            env=self._env(),
+            cwd=self.root,
+            stdout=console,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
         )
         console.close()
         self.pid_file.write_text(f"{proc.pid}\n")
@@ -276,8 +313,9 @@ class LocalServer:
             fh.write(password + "\n")
         os.chmod(self.password_file, 0o600)
 
-    def _wait_for_bolt(self, proc: subprocess.Popen[bytes], password: str | None,
-                       timeout: float) -> None:
+    def _wait_for_bolt(
+        self, proc: subprocess.Popen[bytes], password: str | None, timeout: float
+    ) -> None:
         from neo4j import GraphDatabase
         from neo4j.exceptions import AuthError, ServiceUnavailable
 
@@ -294,8 +332,9 @@ class LocalServer:
                 if password is None:
                     return  # nothing to log in with: the open port is all we can check
                 try:
-                    with GraphDatabase.driver(f"bolt://localhost:{self.bolt_port}",
-                                              auth=(DEFAULT_USER, password)) as driver:
+                    with GraphDatabase.driver(
+                        f"bolt://localhost:{self.bolt_port}", auth=(DEFAULT_USER, password)
+                    ) as driver:
                         driver.verify_connectivity()
                         return
                 except AuthError:
@@ -350,4 +389,3 @@ def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
-

@@ -45,8 +45,9 @@ def docker_compose_file() -> str:
 
 
 @pytest.fixture(scope="session")
-def neo4j_settings(request: pytest.FixtureRequest,
-                   tmp_path_factory: pytest.TempPathFactory) -> Iterator[ConnectionSettings]:
+def neo4j_settings(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[ConnectionSettings]:
     """Connection settings of a running Neo4j for the whole session."""
     if os.environ.get("NEO4J_URI"):
         yield ConnectionSettings.resolve()
@@ -57,9 +58,7 @@ def neo4j_settings(request: pytest.FixtureRequest,
         ip = request.getfixturevalue("docker_ip")
         port = services.port_for("neo4j", 7687)
         settings = ConnectionSettings(uri=f"bolt://{ip}:{port}", password=password)
-        services.wait_until_responsive(
-            check=lambda: _answers(settings), timeout=120.0, pause=1.0
-        )
+        services.wait_until_responsive(check=lambda: _answers(settings), timeout=120.0, pause=1.0)
         yield settings
         return
     server = LocalServer(

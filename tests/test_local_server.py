@@ -25,8 +25,9 @@ def test_bolt_answers_return_1_with_the_password(db: Database) -> None:
 
 
 def test_a_wrong_password_is_refused(neo4j_settings: ConnectionSettings) -> None:
-    wrong = ConnectionSettings(uri=neo4j_settings.uri, user=neo4j_settings.user,
-                               password="not-the-password")
+    wrong = ConnectionSettings(
+        uri=neo4j_settings.uri, user=neo4j_settings.user, password="not-the-password"
+    )
     with pytest.raises(DatabaseUnavailable, match="refused the login"):
         Database.connect(wrong)
 
@@ -45,9 +46,15 @@ def test_starting_a_running_server_is_a_no_op(local_server: LocalServer) -> None
 
 
 def test_a_busy_port_is_a_clear_error(local_server: LocalServer, tmp_path: Path) -> None:
-    other = LocalServer(home=local_server.home, server_dir=tmp_path / "other",
-                        bolt_port=local_server.bolt_port, http_port=free_port())
-    with pytest.raises(ServerError, match=rf"port {local_server.bolt_port} \(Bolt\) is already in use"):
+    other = LocalServer(
+        home=local_server.home,
+        server_dir=tmp_path / "other",
+        bolt_port=local_server.bolt_port,
+        http_port=free_port(),
+    )
+    with pytest.raises(
+        ServerError, match=rf"port {local_server.bolt_port} \(Bolt\) is already in use"
+    ):
         other.start()
     assert not other.running()
 
@@ -61,8 +68,13 @@ def test_a_second_server_generates_a_private_password_keeps_data_and_stops_clean
     local_server: LocalServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv("NEO4J_PASSWORD", raising=False)
-    server = LocalServer(home=local_server.home, server_dir=tmp_path / "srv",
-                         bolt_port=free_port(), http_port=free_port(), pagecache="64m")
+    server = LocalServer(
+        home=local_server.home,
+        server_dir=tmp_path / "srv",
+        bolt_port=free_port(),
+        http_port=free_port(),
+        pagecache="64m",
+    )
     try:
         assert server.start() is True
         password = server.password()
@@ -86,8 +98,16 @@ def test_a_second_server_generates_a_private_password_keeps_data_and_stops_clean
 def test_status_never_prints_the_password(local_server: LocalServer) -> None:
     result = CliRunner().invoke(
         main,
-        ["neo4j", "status", "--home", str(local_server.home),
-         "--bolt-port", str(local_server.bolt_port), "--http-port", str(local_server.http_port)],
+        [
+            "neo4j",
+            "status",
+            "--home",
+            str(local_server.home),
+            "--bolt-port",
+            str(local_server.bolt_port),
+            "--http-port",
+            str(local_server.http_port),
+        ],
         env={"POWERCONNECT_HOME": str(local_server.home)},
     )
     # The session server lives in its own directory, so status of the default one reports

@@ -8,16 +8,25 @@ from engine.settings import DEFAULT_URI, ConnectionSettings
 
 
 def test_environment_fills_what_options_leave_out() -> None:
-    env = {"NEO4J_URI": "bolt://db:7687", "NEO4J_USER": "alice", "NEO4J_PASSWORD": "s3cret",
-           "NEO4J_DATABASE": "contacts"}
+    env = {
+        "NEO4J_URI": "bolt://db:7687",
+        "NEO4J_USER": "alice",
+        "NEO4J_PASSWORD": "s3cret",
+        "NEO4J_DATABASE": "contacts",
+    }
     s = ConnectionSettings.resolve(env=env)
-    assert (s.uri, s.user, s.password, s.database) == ("bolt://db:7687", "alice", "s3cret",
-                                                      "contacts")
+    assert (s.uri, s.user, s.password, s.database) == (
+        "bolt://db:7687",
+        "alice",
+        "s3cret",
+        "contacts",
+    )
 
 
 def test_options_win_over_the_environment() -> None:
-    s = ConnectionSettings.resolve("bolt://other:1", "bob", "pw", env={"NEO4J_URI": "bolt://db:1",
-                                                                      "NEO4J_USER": "alice"})
+    s = ConnectionSettings.resolve(
+        "bolt://other:1", "bob", "pw", env={"NEO4J_URI": "bolt://db:1", "NEO4J_USER": "alice"}
+    )
     assert (s.uri, s.user, s.password) == ("bolt://other:1", "bob", "pw")
 
 

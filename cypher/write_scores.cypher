@@ -1,0 +1,25 @@
+// write_scores: stores one run's measures, score, role and explanation on each person.
+// Role labels (:PowerConnector, :MegaConnector, :LocalHub) let Neo4j Browser colour people by role.
+// Returns nothing. Parameters: $run (run id), $rows: a list of maps with keys
+//   id, rank, score, role, constraint, effective_size, efficiency, hierarchy, strong_ties,
+//   weak_ties, groups_bridged, open_pairs, simmelian_ties, group, explanation.
+UNWIND $rows AS row
+MATCH (p:Person {id: row.id})
+SET p.pc_run = $run,
+    p.pc_rank = row.rank,
+    p.pc_score = row.score,
+    p.pc_role = row.role,
+    p.pc_constraint = row.constraint,
+    p.pc_effective_size = row.effective_size,
+    p.pc_efficiency = row.efficiency,
+    p.pc_hierarchy = row.hierarchy,
+    p.pc_strong_ties = row.strong_ties,
+    p.pc_weak_ties = row.weak_ties,
+    p.pc_groups_bridged = row.groups_bridged,
+    p.pc_open_pairs = row.open_pairs,
+    p.pc_simmelian_ties = row.simmelian_ties,
+    p.pc_group = row.group,
+    p.pc_explanation = row.explanation
+FOREACH (_ IN CASE WHEN row.role = 'power connector' THEN [1] ELSE [] END | SET p:PowerConnector)
+FOREACH (_ IN CASE WHEN row.role = 'mega connector' THEN [1] ELSE [] END | SET p:MegaConnector)
+FOREACH (_ IN CASE WHEN row.role = 'local hub' THEN [1] ELSE [] END | SET p:LocalHub)

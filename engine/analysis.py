@@ -1,0 +1,206 @@
+"""Rank the network stored in Neo4j and write the results back.
+
+The flow of ``powerconnect rank``:
+
+1. :func:`read_network` reads every person (with the ``--group-by`` property)
+   and every tie through the named queries ``people`` and ``ties``;
+2. :func:`engine.ranking.rank` computes the measures and the score in Python;
+3. :func:`write_results` stores them on each ``:Person`` (``pc_*`` properties
+   and a role label) and records a ``(:Run)`` node, replacing the last run.
+
+:func:`open_pairs` runs ``strong_open_pairs``, the Cypher query that lists the
+structural holes one person spans with strong ties on both sides.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from engine.db import Database
+from engine.errors import UsageError
+from engine.graph import TieGraph
+from engine.ranking import DEFAULT_STRONG, rank
+
+SCORE_COLUMNS = [
+    "rank",
+    "score",
+    "role",
+    "constraint",
+    "effective_size",
+    "efficiency",
+    "hierarchy",
+    "strong_ties",
+    "weak_ties",
+    "groups_bridged",
+    "open_pairs",
+    "simmelian_ties",
+    "group",
+    "explanation",
+]
+
+
+@dataclass(frozen=True)
+class Network:
+    """What crosses from Neo4j to the engine: the tie graph plus names and groups."""
+
+    graph: TieGraph
+    names: np.ndarray  # object array, aligned with graph.ids
+    groups: np.ndarray | None  # int codes aligned with graph.ids, -1 = unknown; None = detect
+    group_names: list[str]
+
+
+@dataclass(frozen=True)
+class RankRun:
+    """The result of one ranking run."""
+
+    run_id: str
+    at: str
+    table: pd.DataFrame  # sorted best first; columns as in engine.ranking.rank plus `name`
+
+
+@dataclass(frozen=True)
+class OpenPair:
+    """Two strong contacts of a person who are not strongly tied to each other."""
+
+    a: str
+    a_name: str | None
+    a_group: str | None
+    a_strength: float
+    b: str
+    b_name: str | None
+    b_group: str | None
+    b_strength: float
+    ab_strength: float | None
+
+
+def read_network(db: Database, group_by: str | None = None) -> Network:
+    """Read all people and ties into a :class:`Network`.
+
+    ``group_by`` names a person property (e.g. ``organization``) whose values
+    become the groups; people without it get group -1 (unknown).
+    """
+    people = db.query_df("people", group_by=group_by)
+    if people.empty:
+        raise UsageError("the database holds no people: load some first with `powerconnect load`")
+    ids = people["id"].astype(str).to_numpy(dtype=object)
+    index = pd.Index(ids)
+    ties = db.query_df("ties")
+    if ties.empty:
+        src = dst = np.zeros(0, dtype=np.int64)
+        strength = np.zeros(0, dtype=np.float64)
+    else:
+        src = index.get_indexer(ties["source"].astype(str)).astype(np.int64)
+        dst = index.get_indexer(ties["target"].astype(str)).astype(np.int64)
+        strength = ties["strength"].to_numpy(dtype=np.float64)
+        keep = (src >= 0) & (dst >= 0) & (src != dst) & np.isfinite(strength) & (strength > 0)
+        src, dst, strength = _dedupe(src[keep], dst[keep], strength[keep])
+    graph = TieGraph.from_arrays(ids, src, dst, strength)
+    groups: np.ndarray | None = None
+    group_names: list[str] = []
+    if group_by is not None:
+        values = people["grp"]
+        if values.isna().all():
+            raise UsageError(f"no person has the property {group_by!r} to group by")
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+        groups = codes.astype(np.int64)
+        group_names = [str(u) for u in uniques]
+    names = people["name"].to_numpy(dtype=object)
+    return Network(graph=graph, names=names, groups=groups, group_names=group_names)
+
+
+def _dedupe(src: np.ndarray, dst: np.ndarray, strength: np.ndarray) -> tuple[np.ndarray, ...]:
+    """One tie per unordered pair (the strongest), whichever way it was stored."""
+    lo, hi = np.minimum(src, dst), np.maximum(src, dst)
+    order = np.lexsort((-strength, hi, lo))
+    lo, hi, strength = lo[order], hi[order], strength[order]
+    first = np.ones(len(lo), dtype=bool)
+    first[1:] = (lo[1:] != lo[:-1]) | (hi[1:] != hi[:-1])
+    return lo[first], hi[first], strength[first]
+
+
+def rank_database(
+    db: Database,
+    *,
+    strong: float = DEFAULT_STRONG,
+    group_by: str | None = None,
+    seed: int = 0,
+    write: bool = True,
+    progress: Callable[[str], None] | None = None,
+) -> RankRun:
+    """Rank everyone in the database; with ``write``, store the results in Neo4j."""
+    if not 0 < strong <= 1:
+        raise UsageError(f"--strong must be in (0, 1], got {strong}")
+    say = progress or (lambda _m: None)
+    say("reading the network from Neo4j")
+    network = read_network(db, group_by)
+    say(f"ranking {network.graph.n} people and {network.graph.m} ties")
+    table = rank(
+        network.graph,
+        strong=strong,
+        groups=network.groups,
+        group_names=network.group_names or None,
+        seed=seed,
+    )
+    name_of = dict(zip(network.graph.ids, network.names, strict=True))
+    table.insert(int(list(table.columns).index("id")) + 1, "name", table["id"].map(name_of))
+    run_id = uuid.uuid4().hex[:12]
+    at = ""
+    if write:
+        say("writing the results to Neo4j")
+        parameters = {"strong": strong, "group_by": group_by, "seed": seed}
+        at = write_results(db, table, run_id, parameters, ties=network.graph.m)
+    return RankRun(run_id=run_id, at=at, table=table)
+
+
+def write_results(
+    db: Database, table: pd.DataFrame, run_id: str, parameters: dict[str, Any], *, ties: int
+) -> str:
+    """Replace the previous run's properties with this run's and record the ``:Run``."""
+    db.run_auto_commit("clear_scores")
+    rows = [
+        {str(key): _plain(value) for key, value in row.items()}
+        for row in table[["id", *SCORE_COLUMNS]].to_dict("records")
+    ]
+    db.write_batches("write_scores", rows, batch_size=5_000, run=run_id)
+    record = db.query(
+        "create_run",
+        id=run_id,
+        parameters=json.dumps(parameters, sort_keys=True),
+        strong=parameters["strong"],
+        group_by=parameters["group_by"],
+        people=len(table),
+        ties=ties,
+    )[0]
+    return str(record["at"])
+
+
+def _plain(value: Any) -> Any:
+    """numpy scalars to Python ones; NaN to null (Neo4j stores no NaN we want to show)."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
+
+
+def open_pairs(
+    db: Database,
+    person_id: str,
+    *,
+    strong: float = DEFAULT_STRONG,
+    group_by: str | None = None,
+    limit: int = 25,
+) -> list[OpenPair]:
+    """The structural holes ``person_id`` spans with strong ties on both sides (Cypher)."""
+    records = db.query(
+        "strong_open_pairs", id=person_id, strong=strong, group_by=group_by, limit=limit
+    )
+    return [OpenPair(**record.data()) for record in records]

@@ -1,0 +1,164 @@
+"""Ranking against the real Neo4j: read the graph, rank, write back, read the properties back."""
+
+from __future__ import annotations
+
+import json
+
+import networkx as nx
+import pytest
+from click.testing import CliRunner
+
+from engine.analysis import open_pairs, rank_database, read_network
+from engine.db import Database
+from powerconnect.cli import main
+
+ACME = [f"a{i}" for i in range(1, 6)]
+GLOBEX = [f"g{i}" for i in range(1, 6)]
+INITECH = [f"i{i}" for i in range(1, 41)]
+
+
+def _two_teams_a_broker_and_a_mega_connector() -> tuple[list[dict], list[dict]]:
+    """Acme and Globex are two teams of five, all strongly tied inside (0.9). Bob (Acme) has
+    strong ties (0.8) to a1-a3 and g1-g3: the structural hole between the teams. Meg has weak
+    ties (0.1) to all ten team members and to forty Initech people who know nobody else."""
+    people = [{"id": p, "name": p.upper(), "organization": "Acme"} for p in ACME]
+    people += [{"id": p, "name": p.upper(), "organization": "Globex"} for p in GLOBEX]
+    people += [{"id": p, "name": p.upper(), "organization": "Initech"} for p in INITECH]
+    people += [
+        {"id": "bob", "name": "Bob", "organization": "Acme"},
+        {"id": "meg", "name": "Meg", "organization": "Initech"},
+    ]
+    ties = []
+    for team in (ACME, GLOBEX):
+        ties += [{"a": x, "b": y, "s": 0.9} for i, x in enumerate(team) for y in team[i + 1 :]]
+    ties += [{"a": "bob", "b": x, "s": 0.8} for x in ACME[:3] + GLOBEX[:3]]
+    ties += [{"a": "meg", "b": x, "s": 0.1} for x in ACME + GLOBEX + INITECH]
+    return people, ties
+
+
+def _load(db: Database, people: list[dict], ties: list[dict]) -> None:
+    # Written directly (not through a loader) so that this test checks the ranking alone.
+    db.driver.execute_query(
+        "UNWIND $people AS p "
+        "CREATE (:Person {id: p.id, name: p.name, organization: p.organization})",
+        people=people,
+    )
+    db.driver.execute_query(
+        "UNWIND $ties AS t MATCH (a:Person {id: t.a}), (b:Person {id: t.b}) "
+        "CREATE (a)-[:KNOWS {strength: t.s}]->(b)",
+        ties=ties,
+    )
+
+
+@pytest.fixture
+def teams(db: Database) -> Database:
+    _load(db, *_two_teams_a_broker_and_a_mega_connector())
+    return db
+
+
+def test_read_network_gives_every_person_and_tie_once(teams: Database) -> None:
+    network = read_network(teams, group_by="organization")
+    assert network.graph.n == 52
+    assert network.graph.m == 2 * 10 + 6 + 50
+    assert sorted(network.group_names) == ["Acme", "Globex", "Initech"]
+
+
+def test_the_broker_outranks_the_mega_connector_and_results_are_stored(teams: Database) -> None:
+    run = rank_database(teams, strong=0.5, group_by="organization")
+    table = run.table.set_index("id")
+    assert table.loc["bob", "rank"] == 1
+    assert table.loc["bob", "role"] == "power connector"
+    assert table.loc["meg", "role"] == "mega connector"
+    assert table.loc["meg", "rank"] > table.loc["bob", "rank"]
+
+    records, _, _ = teams.driver.execute_query(
+        "MATCH (p:Person) WHERE p.id IN ['bob', 'meg'] "
+        "RETURN p.id AS id, p.pc_rank AS rank, p.pc_role AS role, p.pc_constraint AS c, "
+        "p.pc_effective_size AS es, p.pc_strong_ties AS strong, p.pc_weak_ties AS weak, "
+        "p.pc_explanation AS why, labels(p) AS labels, p.pc_run AS run"
+    )
+    stored = {r["id"]: r for r in records}
+    # Constraint and effective size as stored equal networkx's on the same weighted graph.
+    people, ties = _two_teams_a_broker_and_a_mega_connector()
+    g = nx.Graph()
+    g.add_weighted_edges_from(((t["a"], t["b"], t["s"]) for t in ties), weight="strength")
+    nx_constraint = nx.constraint(g, nodes=["bob", "meg"], weight="strength")
+    nx_esize = nx.effective_size(g, nodes=["bob", "meg"], weight="strength")
+    for pid in ("bob", "meg"):
+        assert stored[pid]["c"] == pytest.approx(nx_constraint[pid], abs=1e-9)
+        assert stored[pid]["es"] == pytest.approx(nx_esize[pid], abs=1e-9)
+        assert stored[pid]["run"] == run.run_id
+    assert (stored["bob"]["strong"], stored["bob"]["weak"]) == (6, 0)
+    assert (stored["meg"]["strong"], stored["meg"]["weak"]) == (0, 50)
+    assert "PowerConnector" in stored["bob"]["labels"]
+    assert "MegaConnector" in stored["meg"]["labels"]
+    assert "Acme" in stored["bob"]["why"] and "Globex" in stored["bob"]["why"]
+
+    (run_node,), _, _ = teams.driver.execute_query("MATCH (r:Run) RETURN r")
+    assert run_node["r"]["id"] == run.run_id
+    assert json.loads(run_node["r"]["parameters"]) == {
+        "group_by": "organization",
+        "seed": 0,
+        "strong": 0.5,
+    }
+
+
+def test_a_new_run_replaces_the_previous_values(teams: Database) -> None:
+    first = rank_database(teams, strong=0.5, group_by="organization")
+    # With strong = 0.95 no tie is strong: nobody can be a power connector any more.
+    second = rank_database(teams, strong=0.95, group_by="organization")
+    records, _, _ = teams.driver.execute_query(
+        "MATCH (p:Person) RETURN collect(DISTINCT p.pc_run) AS ids,"
+        " count{ MATCH (:PowerConnector) } AS power, count{ MATCH (r:Run) } AS run_nodes"
+    )
+    row = records[0]
+    assert row["ids"] == [second.run_id] and second.run_id != first.run_id
+    assert row["power"] == 0
+    assert row["run_nodes"] == 1
+
+
+def test_strong_open_pairs_lists_the_hole_the_broker_spans(teams: Database) -> None:
+    pairs = open_pairs(teams, "bob", strong=0.5, group_by="organization", limit=100)
+    # Bob's strong contacts: a1-a3 (tied to each other at 0.9) and g1-g3 (likewise), so the
+    # open pairs are exactly the 3 x 3 Acme-Globex pairs (worked out by hand).
+    got = {frozenset((p.a, p.b)) for p in pairs}
+    assert got == {frozenset((a, g)) for a in ACME[:3] for g in GLOBEX[:3]}
+    assert all({p.a_group, p.b_group} == {"Acme", "Globex"} for p in pairs)
+    assert all(p.ab_strength is None for p in pairs)
+    # Meg has no strong tie: she spans no hole with strong ties on both sides.
+    assert open_pairs(teams, "meg", strong=0.5) == []
+
+
+def test_rank_command_prints_csv_best_first(teams: Database, cli_env: dict[str, str]) -> None:
+    result = CliRunner().invoke(
+        main,
+        ["rank", "--top", "0", "--format", "csv", "--group-by", "organization"],
+        env=cli_env,
+    )
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    header = lines[0].split(",")
+    assert header[:13] == [
+        "rank",
+        "id",
+        "name",
+        "role",
+        "score",
+        "constraint",
+        "effective_size",
+        "efficiency",
+        "hierarchy",
+        "strong_ties",
+        "weak_ties",
+        "groups_bridged",
+        "open_pairs",
+    ]
+    assert len(lines) == 1 + 52
+    assert lines[1].split(",")[1] == "bob"
+
+
+def test_rank_refuses_an_unknown_group_property(teams: Database, cli_env: dict[str, str]) -> None:
+    result = CliRunner().invoke(main, ["rank", "--group-by", "no_such_property"], env=cli_env)
+    assert result.exit_code == 1
+    assert "no person has the property 'no_such_property'" in result.output
+    assert "Traceback" not in result.output
