@@ -1,5 +1,14 @@
-// ties: every tie once (stored in one direction, read as undirected), with its strength.
-// Returns: source, target (person ids), strength (a number in (0, 1]).
-// Parameters: none.
-MATCH (a:Person)-[k:KNOWS]->(b:Person)
-RETURN a.id AS source, b.id AS target, k.strength AS strength
+// ties: every tie once (stored in one direction, read as undirected), with its strength, in
+// chunks: one row per $chunk source people, as three aligned lists.
+// Returns: sources, targets (person ids), strengths (numbers in (0, 1]).
+// Parameters: $chunk (int, source people per row)
+// Example in Browser: :param chunk => 1000
+MATCH (a:Person)
+WITH collect(a) AS people
+UNWIND range(0, size(people) - 1, $chunk) AS i
+CALL (people, i) {
+  UNWIND people[i..i + $chunk] AS a
+  MATCH (a)-[k:KNOWS]->(b:Person)
+  RETURN collect(a.id) AS sources, collect(b.id) AS targets, collect(k.strength) AS strengths
+}
+RETURN sources, targets, strengths

@@ -1,10 +1,12 @@
-// write_scores: stores one run's measures, score, role and explanation on each person.
+// write_scores: stores one run's measures, score, role and explanation on each person,
+// replacing the previous run's values (a null value removes the property).
 // Role labels (:PowerConnector, :MegaConnector, :LocalHub) let Neo4j Browser colour people by role.
 // Returns nothing. Parameters: $run (run id), $rows: a list of maps with keys
 //   id, rank, score, role, constraint, effective_size, efficiency, hierarchy, strong_ties,
 //   weak_ties, groups_bridged, open_pairs, simmelian_ties, group, explanation.
 UNWIND $rows AS row
 MATCH (p:Person {id: row.id})
+REMOVE p:PowerConnector, p:MegaConnector, p:LocalHub
 SET p.pc_run = $run,
     p.pc_rank = row.rank,
     p.pc_score = row.score,

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import math
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -29,6 +30,8 @@ from engine.errors import UsageError
 from engine.graph import TieGraph
 from engine.ranking import DEFAULT_STRONG, rank
 
+READ_CHUNK = 1_000  # people per record when reading the network
+WRITE_BATCH = 20_000  # people per transaction when writing results
 SCORE_COLUMNS = [
     "rank",
     "score",
@@ -64,6 +67,7 @@ class RankRun:
     run_id: str
     at: str
     table: pd.DataFrame  # sorted best first; columns as in engine.ranking.rank plus `name`
+    timings: dict[str, float]  # seconds spent reading, ranking and writing
 
 
 @dataclass(frozen=True)
@@ -87,32 +91,40 @@ def read_network(db: Database, group_by: str | None = None) -> Network:
     ``group_by`` names a person property (e.g. ``organization``) whose values
     become the groups; people without it get group -1 (unknown).
     """
-    people = db.query_df("people", group_by=group_by)
-    if people.empty:
+    ids_list: list[str] = []
+    names_list: list[object] = []
+    groups_list: list[str | None] = []
+    for record in db.stream("people", group_by=group_by, chunk=READ_CHUNK):
+        ids_list.extend(record["ids"])
+        names_list.extend(record["names"])
+        groups_list.extend(record["groups"])
+    if not ids_list:
         raise UsageError("the database holds no people: load some first with `powerconnect load`")
-    ids = people["id"].astype(str).to_numpy(dtype=object)
+    ids = np.array([str(i) for i in ids_list], dtype=object)
     index = pd.Index(ids)
-    ties = db.query_df("ties")
-    if ties.empty:
-        src = dst = np.zeros(0, dtype=np.int64)
-        strength = np.zeros(0, dtype=np.float64)
-    else:
-        src = index.get_indexer(ties["source"].astype(str)).astype(np.int64)
-        dst = index.get_indexer(ties["target"].astype(str)).astype(np.int64)
-        strength = ties["strength"].to_numpy(dtype=np.float64)
-        keep = (src >= 0) & (dst >= 0) & (src != dst) & np.isfinite(strength) & (strength > 0)
-        src, dst, strength = _dedupe(src[keep], dst[keep], strength[keep])
+    sources: list[str] = []
+    targets: list[str] = []
+    strengths: list[float] = []
+    for record in db.stream("ties", chunk=READ_CHUNK):
+        sources.extend(record["sources"])
+        targets.extend(record["targets"])
+        strengths.extend(record["strengths"])
+    src = index.get_indexer(pd.Index(sources, dtype=object)).astype(np.int64)
+    dst = index.get_indexer(pd.Index(targets, dtype=object)).astype(np.int64)
+    strength = np.array(strengths, dtype=np.float64)
+    keep = (src >= 0) & (dst >= 0) & (src != dst) & np.isfinite(strength) & (strength > 0)
+    src, dst, strength = _dedupe(src[keep], dst[keep], strength[keep])
     graph = TieGraph.from_arrays(ids, src, dst, strength)
     groups: np.ndarray | None = None
     group_names: list[str] = []
     if group_by is not None:
-        values = people["grp"]
+        values = pd.Series(groups_list, dtype=object)
         if values.isna().all():
             raise UsageError(f"no person has the property {group_by!r} to group by")
         codes, uniques = pd.factorize(values, use_na_sentinel=True)
         groups = codes.astype(np.int64)
         group_names = [str(u) for u in uniques]
-    names = people["name"].to_numpy(dtype=object)
+    names = np.array(names_list, dtype=object)
     return Network(graph=graph, names=names, groups=groups, group_names=group_names)
 
 
@@ -139,9 +151,13 @@ def rank_database(
     if not 0 < strong <= 1:
         raise UsageError(f"--strong must be in (0, 1], got {strong}")
     say = progress or (lambda _m: None)
+    timings: dict[str, float] = {}
+    clock = time.perf_counter()
     say("reading the network from Neo4j")
     network = read_network(db, group_by)
+    timings["read"] = time.perf_counter() - clock
     say(f"ranking {network.graph.n} people and {network.graph.m} ties")
+    clock = time.perf_counter()
     table = rank(
         network.graph,
         strong=strong,
@@ -151,25 +167,28 @@ def rank_database(
     )
     name_of = dict(zip(network.graph.ids, network.names, strict=True))
     table.insert(int(list(table.columns).index("id")) + 1, "name", table["id"].map(name_of))
+    timings["rank"] = time.perf_counter() - clock
     run_id = uuid.uuid4().hex[:12]
     at = ""
     if write:
         say("writing the results to Neo4j")
+        clock = time.perf_counter()
         parameters = {"strong": strong, "group_by": group_by, "seed": seed}
         at = write_results(db, table, run_id, parameters, ties=network.graph.m)
-    return RankRun(run_id=run_id, at=at, table=table)
+        timings["write"] = time.perf_counter() - clock
+    return RankRun(run_id=run_id, at=at, table=table, timings=timings)
 
 
 def write_results(
     db: Database, table: pd.DataFrame, run_id: str, parameters: dict[str, Any], *, ties: int
 ) -> str:
-    """Replace the previous run's properties with this run's and record the ``:Run``."""
-    db.run_auto_commit("clear_scores")
+    """Store this run's results on every person (replacing the previous run's, since every
+    person is ranked in each run) and record the ``:Run``."""
     rows = [
         {str(key): _plain(value) for key, value in row.items()}
         for row in table[["id", *SCORE_COLUMNS]].to_dict("records")
     ]
-    db.write_batches("write_scores", rows, batch_size=5_000, run=run_id)
+    db.write_batches("write_scores", rows, batch_size=WRITE_BATCH, run=run_id)
     record = db.query(
         "create_run",
         id=run_id,

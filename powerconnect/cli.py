@@ -274,7 +274,8 @@ def rank_cmd(
         table = table.head(top)
     emit(table, fmt, table=lambda df: render_table(df[RANK_TABLE_COLUMNS]))
     where = "not stored (--no-write)" if no_write else f"stored as run {run.run_id}"
-    info(f"Ranked {len(run.table)} people; {where}.")
+    spent = ", ".join(f"{phase} {seconds:.1f} s" for phase, seconds in run.timings.items())
+    info(f"Ranked {len(run.table)} people ({spent}); {where}.")
 
 
 # --------------------------------------------------------------------------- demo

@@ -209,23 +209,27 @@ class LocalServer:
             env.pop(name, None)
         return env
 
-    def _set_initial_password(self, password: str) -> None:
-        proc = subprocess.run(
-            [
-                self._java(),
-                "-cp",
-                self._classpath(),
-                ADMIN_TOOL,
-                "dbms",
-                "set-initial-password",
-                password,
-            ],
+    def admin(self, *args: str) -> subprocess.CompletedProcess[str]:
+        """Run ``neo4j-admin`` (Neo4j's AdminTool) against this server's directories.
+
+        For example ``admin("database", "import", "full", ...)``; the server must be
+        stopped for offline commands such as import.
+        """
+        self.install()
+        for d in (self.data_dir, self.logs_dir, self.root / "import"):
+            d.mkdir(parents=True, exist_ok=True)
+        self._write_conf()
+        return subprocess.run(
+            [self._java(), "-cp", self._classpath(), ADMIN_TOOL, *args],
             env=self._env(),
             cwd=self.root,
             capture_output=True,
             text=True,
             check=False,
         )
+
+    def _set_initial_password(self, password: str) -> None:
+        proc = self.admin("dbms", "set-initial-password", password)
         if proc.returncode != 0:
             # Never echo the command line: it holds the password.
             reason = (proc.stderr or proc.stdout).strip().splitlines()

@@ -1,0 +1,157 @@
+"""End-to-end speed of `powerconnect rank` on a 1M-tie network, with its peak memory.
+
+Generates the seeded preferential-attachment graph of bench_measures.py (100k people,
+~1M ties, hubs with thousands of ties), puts it into a throwaway local Neo4j with
+`neo4j-admin database import` (the loader has its own benchmark, bench_load.py), starts the
+server, then runs the real CLI, `powerconnect rank --top 20 --format csv`, as a child
+process: wall time from launch to exit (read from Neo4j, rank, write every person's results
+back, record the run) and the child's peak resident memory. Then it times the
+structural-hole computation alone against igraph's C `constraint()` on the same graph.
+
+Run:  .venv/bin/python bench/bench_rank.py [--people 100000] [--m 10] [--runs 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_measures import igraph_of, preferential_attachment  # noqa: E402
+
+from engine import measures  # noqa: E402
+from engine.db import Database  # noqa: E402
+from engine.graph import TieGraph  # noqa: E402
+from engine.settings import ConnectionSettings  # noqa: E402
+from powerconnect.server import LocalServer, default_home, free_port  # noqa: E402
+
+PASSWORD = "bench-rank-password"
+
+
+def write_import_csv(g: TieGraph, folder: Path) -> tuple[Path, Path]:
+    """The graph in neo4j-admin import's CSV format (header rows name id and types)."""
+    people, ties = folder / "people.csv", folder / "ties.csv"
+    with people.open("w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["id:ID", "name", ":LABEL"])
+        for pid in g.ids.tolist():
+            w.writerow([pid, f"Person {pid}", "Person"])
+    with ties.open("w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow([":START_ID", ":END_ID", "strength:float", ":TYPE"])
+        ids = g.ids
+        for a, b, s in zip(g.src.tolist(), g.dst.tolist(), g.strength.tolist(), strict=True):
+            w.writerow([ids[a], ids[b], f"{s:.4f}", "KNOWS"])
+    return people, ties
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--people", type=int, default=100_000)
+    parser.add_argument("--m", type=int, default=10)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--runs", type=int, default=2)
+    parser.add_argument("--heap", default="2g")
+    parser.add_argument("--pagecache", default="1g")
+    args = parser.parse_args()
+
+    t0 = time.perf_counter()
+    g = preferential_attachment(args.people, args.m, args.seed)
+    degree = g.degree
+    print(
+        f"graph: {g.n} people, {g.m} ties, max degree {int(degree.max())} "
+        f"({time.perf_counter() - t0:.1f} s to generate)"
+    )
+
+    with tempfile.TemporaryDirectory(prefix="pc-bench-rank-") as tmp:
+        tmpdir = Path(tmp)
+        server = LocalServer(
+            home=default_home(),
+            server_dir=tmpdir / "server",
+            bolt_port=free_port(),
+            http_port=free_port(),
+            heap=args.heap,
+            pagecache=args.pagecache,
+        )
+        people_csv, ties_csv = write_import_csv(g, tmpdir)
+        t0 = time.perf_counter()
+        proc = server.admin(
+            "database",
+            "import",
+            "full",
+            f"--nodes={people_csv}",
+            f"--relationships={ties_csv}",
+            "--overwrite-destination",
+            "neo4j",
+        )
+        if proc.returncode != 0:
+            sys.exit(f"neo4j-admin import failed:\n{proc.stdout}\n{proc.stderr}")
+        print(f"neo4j-admin import: {time.perf_counter() - t0:.1f} s")
+        server.start(password=PASSWORD)
+        try:
+            settings = ConnectionSettings(uri=server.bolt_uri, password=PASSWORD)
+            with Database.connect(settings) as db:
+                db.setup_schema()
+                db.driver.execute_query("CALL db.awaitIndexes(300)")
+            env = {**os.environ, "NEO4J_URI": server.bolt_uri, "NEO4J_PASSWORD": PASSWORD}
+            cli = str(Path(sys.executable).parent / "powerconnect")
+            for run in range(1, args.runs + 1):
+                t0 = time.perf_counter()
+                child = subprocess.Popen(
+                    [cli, "rank", "--top", "20", "--format", "csv"],
+                    env=env,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.PIPE,
+                    text=True,
+                )
+                _, status, usage = os.wait4(child.pid, 0)
+                wall = time.perf_counter() - t0
+                assert child.stdout is not None and child.stderr is not None
+                out, err = child.stdout.read(), child.stderr.read()
+                if status != 0:
+                    sys.exit(f"powerconnect rank failed:\n{err}")
+                rss_mb = usage.ru_maxrss / 1024
+                summary = err.strip().splitlines()[-1]
+                print(
+                    f"powerconnect rank run {run}: {wall:.1f} s wall, peak RSS {rss_mb:.0f} MB"
+                    f" - {summary}"
+                )
+            print("top 5 by score:")
+            for line in out.splitlines()[:6]:
+                print("   ", line[:150])
+        finally:
+            server.stop()
+
+    fresh = TieGraph.from_arrays(g.ids, g.src, g.dst, g.strength)
+    t0 = time.perf_counter()
+    measures.constraint(fresh)
+    measures.effective_size(fresh)
+    ours = time.perf_counter() - t0
+    ig = igraph_of(g)
+    t0 = time.perf_counter()
+    ig.constraint(weights="strength")
+    theirs = time.perf_counter() - t0
+    print(
+        f"structural holes (constraint + effective size): ours {ours:.2f} s, "
+        f"igraph constraint() {theirs:.2f} s, ratio {ours / theirs:.2f}"
+    )
+    print(
+        f"bench process peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f}"
+        f" MB; {date.today()}, {os.cpu_count()} cores, {platform.machine()}, "
+        f"Python {platform.python_version()}"
+    )
+
+
+if __name__ == "__main__":
+    main()
