@@ -30,6 +30,7 @@ from powerconnect.options import (
     resolve_settings,
     server_options,
 )
+from powerconnect.report_commands import register as register_report
 from powerconnect.server import LocalServer
 
 
@@ -326,7 +327,7 @@ def demo_cmd(
     with open_database(settings) as db:
         result = run_demo(db, reset=reset)
     load, run = result.load, result.run
-    info(f"Loaded the sample: {load.summary_line()}")
+    info(f"Loaded the sample: {load}")
     k = len(result.planted.get("power connector", ()))
     click.echo(
         f"Top {top} of {len(run.table)} people by power-connector score (groups: organization):"
@@ -348,6 +349,8 @@ def demo_cmd(
     )
     click.echo(f"  {TOP_CONNECTORS_QUERY}")
 
+
+register_report(main)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -1,0 +1,364 @@
+"""Neo4j Browser: `powerconnect browser`, the style sheet, and the saved queries in a real
+headless Chromium against the local server.
+
+The last test logs in to the Neo4j Browser that the local server serves, applies
+powerconnect.grass with `:style`, runs the top-connectors query and checks the graph
+Browser draws: every node the query returns, each person coloured by the role the
+ranking gave them, power connectors largest, ties labelled with their strength. It
+needs Debian's chromium and the Python playwright package (`tests/browser_setup.sh`
+installs both; never `playwright install`) and skips, saying so, without them.
+Set POWERCONNECT_SCREENSHOT_DIR to keep its screenshot (docs/ holds the README's).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from test_report import cli, load_sample  # the same sample loader as the report tests
+
+from engine import queries
+from engine.analysis import rank_database
+from engine.db import Database
+from engine.report import ROLE_COLOURS
+from engine.settings import ConnectionSettings
+from powerconnect.report_commands import browser_url, saved_queries, style_text
+from powerconnect.server import LocalServer
+
+MY_QUERIES = ["browser/top_power_connectors", "browser/ego_network", "browser/mega_vs_power"]
+LABEL_OF_ROLE = {
+    "power connector": "PowerConnector",
+    "mega connector": "MegaConnector",
+    "local hub": "LocalHub",
+}
+
+
+def parse_grass(text: str) -> dict[str, dict[str, str]]:
+    """GraSS as Neo4j Browser 5.24 reads it (a port of its ``parseGrass``): rules
+    ``selector { key: value; ... }``, quotes (' or ") protect braces, no comments."""
+    rules: dict[str, str] = {}
+    in_quote = in_rule = False
+    selector = body = ""
+    for char in text:
+        if char in "'\"":
+            in_quote = not in_quote
+        elif char == "{" and not in_quote:
+            in_rule = True
+        elif char == "}" and not in_quote:
+            in_rule = False
+            rules[selector] = body
+            selector = body = ""
+        elif in_rule:
+            body += char
+        elif not char.isspace():
+            selector += char
+    out: dict[str, dict[str, str]] = {}
+    for sel, block in rules.items():
+        pairs = [d.split(":") for d in block.split(";")]
+        out[sel] = {p[0].strip(): p[1].strip() for p in pairs if len(p) == 2}
+    return out
+
+
+# --------------------------------------------------------------------------- the style
+
+
+def test_style_sheet_colours_roles_as_the_report_does() -> None:
+    text = style_text()
+    assert "/*" not in text and "//" not in text, "Browser's GraSS parser has no comments"
+    sheet = parse_grass(text)
+    assert list(sheet)[:2] == ["node", "relationship"]  # a full sheet: :style replaces all
+    for role, label in LABEL_OF_ROLE.items():
+        assert sheet[f"node.{label}"]["color"] == ROLE_COLOURS[role]
+    assert sheet["node.Person"]["color"] == ROLE_COLOURS[""]
+    # Role rules come after node.Person: Browser applies matching rules in order.
+    order = list(sheet)
+    assert all(
+        order.index(f"node.{lb}") > order.index("node.Person") for lb in LABEL_OF_ROLE.values()
+    )
+    size = {
+        sel: int(rule["diameter"].removesuffix("px"))
+        for sel, rule in sheet.items()
+        if "diameter" in rule
+    }
+    assert size["node.PowerConnector"] == max(size.values())
+    assert size["node.Person"] < size["node.MegaConnector"] < size["node.PowerConnector"]
+    assert sheet["relationship.KNOWS"]["caption"] == "{strength}"
+    # An empty caption crashes Browser 5.24 ("Cannot read properties of undefined").
+    assert all(rule.get("caption", "x") for rule in sheet.values())
+
+
+def test_browser_style_prints_one_style_command() -> None:
+    result = CliRunner().invoke(cli(), ["browser", "--style"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(":style node {")
+    assert parse_grass(result.output.removeprefix(":style")) == parse_grass(style_text())
+
+
+# --------------------------------------------------------------------------- the guide
+
+
+def test_browser_guide_for_a_remote_database(tmp_path: Path) -> None:
+    env = {
+        "NEO4J_URI": "bolt://db.example.org:7687",
+        "NEO4J_USER": "analyst",
+        "NEO4J_PASSWORD": "s3cret-never-printed",
+        "POWERCONNECT_HOME": str(tmp_path),
+    }
+    result = CliRunner().invoke(cli(), ["browser"], env=env)
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "http://db.example.org:7474/browser/?dbms=bolt://analyst@db.example.org:7687" in out
+    assert "User:        analyst" in out
+    assert "NEO4J_PASSWORD" in out and "s3cret-never-printed" not in out
+    assert "powerconnect.grass" in out and "powerconnect browser --style" in out
+    # Every saved query is listed with a :param line for each of its parameters.
+    for query in saved_queries():
+        assert query.path.name in out
+        for param in set(re.findall(r"\$(\w+)", query.code)):
+            assert re.search(rf"^    :param {param} => ", out, re.M), (query.name, param)
+    mine = [q for q in saved_queries() if q.name in MY_QUERIES]
+    assert [q.name for q in mine] == MY_QUERIES
+    assert not any("(set it)" in line for q in mine for line in q.params)
+
+
+def test_browser_guide_for_the_local_server_reads_its_ports(tmp_path: Path) -> None:
+    server = LocalServer(home=tmp_path)
+    server.conf_dir.mkdir(parents=True)
+    (server.conf_dir / "neo4j.conf").write_text(
+        "server.bolt.listen_address=127.0.0.1:17687\nserver.http.listen_address=127.0.0.1:17474\n"
+    )
+    server.password_file.write_text("generated-secret\n")
+    env = {"POWERCONNECT_HOME": str(tmp_path), "NEO4J_URI": None, "NEO4J_PASSWORD": None}
+    result = CliRunner().invoke(cli(), ["browser"], env=env)
+    assert result.exit_code == 0, result.output
+    assert "http://localhost:17474/browser/?dbms=neo4j://neo4j@localhost:17687" in result.output
+    assert "Connect URL: neo4j://localhost:17687" in result.output
+    assert str(server.password_file) in result.output
+    assert "generated-secret" not in result.output
+    assert "not running" in result.output
+
+
+@pytest.mark.parametrize(
+    ("uri", "url"),
+    [
+        (
+            "neo4j://localhost:7687",
+            "http://localhost:7474/browser/?dbms=neo4j://neo4j@localhost:7687",
+        ),
+        (
+            "neo4j+s://abc.example.io",
+            "https://abc.example.io:7473/browser/?dbms=neo4j+s://neo4j@abc.example.io",
+        ),
+    ],
+)
+def test_browser_url_is_derived_from_the_bolt_uri(uri: str, url: str) -> None:
+    assert browser_url(uri, "neo4j", LocalServer()) == url
+
+
+def test_browser_has_help_with_an_example() -> None:
+    result = CliRunner().invoke(cli(), ["browser", "--help"])
+    assert result.exit_code == 0
+    assert "Example:" in result.output and "--style" in result.output
+
+
+# --------------------------------------------------------------------------- the queries
+
+
+@pytest.mark.neo4j
+def test_saved_queries_answer_as_their_headers_say(db: Database) -> None:
+    load_sample(db)
+    run = rank_database(db, group_by="organization")
+    table = run.table.set_index("id")
+    # mega_vs_power: the top of each role, mega connectors first, the contrast in numbers.
+    rows = db.query_df("browser/mega_vs_power", top=TOP)
+    megas = rows[rows["role"] == "mega connector"]
+    power = rows[rows["role"] == "power connector"]
+    assert list(rows["role"]) == ["mega connector"] * len(megas) + ["power connector"] * TOP
+    assert list(power["rank"]) == sorted(table[table["role"] == "power connector"]["rank"])[:TOP]
+    assert (megas["ties"] == table.loc[megas["id"], "degree"].to_numpy()).all()
+    assert megas["ties"].min() > power["ties"].max()
+    assert megas["mean_strength"].max() < power["mean_strength"].min()
+    # ego_network: the person, a tie to every contact, and ties among the contacts only.
+    best = run.table.iloc[0]
+    (ego,) = db.query("browser/ego_network", id=best["id"])
+    contacts = {c["id"] for c in ego["contacts"]}
+    assert ego["p"]["id"] == best["id"] and len(contacts) == best["degree"]
+    assert len(ego["ties"]) == best["degree"]  # the sample stores one relationship per tie
+    assert all({t.nodes[0]["id"], t.nodes[1]["id"]} <= contacts for t in ego["among"])
+    # top_power_connectors: only strong ties of the top power connectors.
+    records = db.query("browser/top_power_connectors", top=TOP)
+    assert {r["p"]["pc_rank"] for r in records} == set(power["rank"])
+    assert min(r["k"]["strength"] for r in records) >= 0.5
+
+
+# --------------------------------------------------------------------------- real Browser
+
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+TOP = 5
+#: Drops a file onto Neo4j Browser's window, as a user dragging it there does.
+DROP_FILE = """([name, text]) => {
+  const files = new DataTransfer();
+  files.items.add(new File([text], name, {type: 'text/plain'}));
+  const target = document.querySelector('.filedrop');
+  for (const type of ['dragenter', 'dragover', 'drop']) {
+    const init = {bubbles: true, cancelable: true, dataTransfer: files};
+    target.dispatchEvent(new DragEvent(type, init));
+  }
+}"""
+
+
+def _wait_until_the_layout_settles(page: Any, timeout: float = 8.0) -> None:
+    """Wait until Browser's force layout stops moving the nodes (or ``timeout`` s pass)."""
+    positions = (
+        "() => [...document.querySelectorAll('svg g.node')]"
+        ".map(g => g.getAttribute('transform')).join()"
+    )
+    last, deadline = None, time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        now = page.evaluate(positions)
+        if now == last:
+            return
+        last = now
+        page.wait_for_timeout(300)
+
+
+def _chromium() -> str:
+    path = (
+        os.environ.get("POWERCONNECT_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+    )
+    if not Path(path).exists():
+        pytest.skip("no chromium: run tests/browser_setup.sh (apt-get install -y chromium)")
+    return path
+
+
+@pytest.mark.neo4j
+def test_top_connectors_render_in_neo4j_browser_with_the_style(
+    db: Database,
+    local_server: LocalServer,
+    neo4j_settings: ConnectionSettings,
+    tmp_path: Path,
+) -> None:
+    chromium = _chromium()
+    sync_api = pytest.importorskip(
+        "playwright.sync_api", reason="no playwright: run tests/browser_setup.sh"
+    )
+    load_sample(db)
+    run = rank_database(db, group_by="organization")
+    role_of_rank = dict(zip(run.table["rank"], run.table["role"], strict=True))
+    query = queries.load("browser/top_power_connectors")
+    records = db.query("browser/top_power_connectors", top=TOP)
+    nodes = {r[k].element_id for r in records for k in ("p", "c", "o") if r[k] is not None}
+    strengths = {r["k"]["strength"] for r in records}
+    orgs = {r["o"].element_id for r in records if r["o"] is not None}
+
+    with sync_api.sync_playwright() as pw:
+        context = pw.chromium.launch_persistent_context(
+            str(tmp_path / "profile"),
+            executable_path=chromium,
+            args=CHROMIUM_FLAGS,
+            headless=True,
+            viewport={"width": 1600, "height": 1000},
+        )
+        # Text goes into Browser's editor by pasting: typing would let the editor close
+        # braces and quotes itself, which garbles the style sheet.
+        context.grant_permissions(["clipboard-read", "clipboard-write"])
+        page = context.new_page()
+        page.set_default_timeout(30_000)
+        try:
+            page.goto(
+                f"{local_server.browser_url}?dbms=neo4j://neo4j@localhost:{local_server.bolt_port}"
+            )
+            page.fill("[data-testid=password]", neo4j_settings.password or "")
+            page.click("[data-testid=connect]")
+            page.wait_for_selector("text=You are connected")
+
+            def run_in_editor(text: str) -> None:
+                page.locator(".monaco-editor").first.click()
+                page.keyboard.press("Control+A")
+                page.keyboard.press("Delete")
+                page.evaluate("text => navigator.clipboard.writeText(text)", text)
+                page.keyboard.press("Control+V")
+                page.click("[data-testid=editor-Run]")
+
+            # The two ways `powerconnect browser` gives to apply the style: drop the .grass
+            # file onto the window, or paste `powerconnect browser --style` and run it.
+            stored = "() => JSON.parse(localStorage.getItem('neo4j.grass') || 'null')"
+            has_style = f"() => ({stored})()?.['node.PowerConnector'] !== undefined"
+            page.evaluate(DROP_FILE, ["powerconnect.grass", style_text()])
+            page.wait_for_function(has_style)
+            assert page.evaluate(stored) == parse_grass(style_text())
+            run_in_editor(":style reset")
+            page.wait_for_function(f"() => !({has_style})()")
+            style_command = CliRunner().invoke(cli(), ["browser", "--style"]).output
+            run_in_editor(style_command)
+            page.wait_for_function(has_style)
+            assert page.evaluate(stored) == parse_grass(style_text())
+            run_in_editor(f":param top => {TOP}")
+            page.wait_for_selector(f'text=/"top": {TOP}/')
+            run_in_editor(query)
+            page.wait_for_function(
+                "n => document.querySelectorAll('svg g.node').length >= n", arg=len(nodes)
+            )
+            page.locator("button[title=Fullscreen]").first.click()
+            _wait_until_the_layout_settles(page)
+            page.locator("button[aria-label=zoom-to-fit]").first.click()
+            page.wait_for_timeout(500)
+            page.mouse.move(150, 520)  # a little smaller, to the left: clear of the overview
+            page.mouse.wheel(0, 100)
+            page.wait_for_timeout(500)
+            drawn = page.evaluate(
+                """() => ({
+                  nodes: [...document.querySelectorAll('svg g.node')].map(g => ({
+                    fill: g.querySelector('circle.b-outline').getAttribute('fill'),
+                    r: Number(g.querySelector('circle.b-outline').getAttribute('r')),
+                    caption: [...g.querySelectorAll('text.caption')]
+                      .map(t => t.textContent.trim()).join(' '),
+                  })),
+                  ties: [...document.querySelectorAll('svg g.relationship text')]
+                    .map(t => t.textContent.trim()),
+                })"""
+            )
+        finally:
+            page.screenshot(path=str(tmp_path / "browser-top-connectors.png"))
+            context.close()
+    keep = os.environ.get("POWERCONNECT_SCREENSHOT_DIR")
+    if keep:
+        Path(keep).mkdir(parents=True, exist_ok=True)
+        shutil.copy(
+            tmp_path / "browser-top-connectors.png", Path(keep) / "browser-top-connectors.png"
+        )
+
+    shot = tmp_path / "browser-top-connectors.png"
+    # The graph renders: one circle per node the query returns.
+    assert len(drawn["nodes"]) == len(nodes), shot
+    # Each ranked person with a role shows "#rank name" in the colour of that role.
+    fills = [n["fill"].upper() for n in drawn["nodes"]]
+    ranked = [n for n in drawn["nodes"] if re.match(r"#\d+ ", n["caption"])]
+    for node in ranked:
+        role = role_of_rank[int(node["caption"].split()[0][1:])]
+        assert node["fill"].upper() == ROLE_COLOURS[role], (node, shot)
+    power = [n for n in drawn["nodes"] if n["fill"].upper() == ROLE_COLOURS["power connector"]]
+    assert sorted(int(n["caption"].split()[0][1:]) for n in power) == sorted(
+        run.table[run.table["role"] == "power connector"]["rank"].head(TOP)
+    )
+    assert min(n["r"] for n in power) > max(n["r"] for n in drawn["nodes"] if n not in power)
+    # Everyone else is a plain person (grey) or an organization (yellow): no default colours.
+    assert fills.count("#F0E442") == len(orgs)
+    assert set(fills) <= {c.upper() for c in ROLE_COLOURS.values()} | {"#F0E442"}
+    # Ties are labelled with their strength.
+    assert {f"{s:g}" for s in strengths} <= set(drawn["ties"])
