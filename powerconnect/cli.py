@@ -30,6 +30,8 @@ from powerconnect.options import (
     resolve_settings,
     server_options,
 )
+from powerconnect.intro_commands import register as register_intro
+from powerconnect.load_commands import register as register_load
 from powerconnect.report_commands import register as register_report
 from powerconnect.server import LocalServer
 
@@ -350,6 +352,8 @@ def demo_cmd(
     click.echo(f"  {TOP_CONNECTORS_QUERY}")
 
 
+register_load(main)
+register_intro(main)
 register_report(main)
 
 if __name__ == "__main__":  # pragma: no cover

@@ -103,10 +103,31 @@ def emit(df: pd.DataFrame, fmt: str, *, table: Callable[[pd.DataFrame], str] | N
 
 
 def render_table(df: pd.DataFrame) -> str:
+    """A plain-text table: text left-aligned, numbers right-aligned, floats to 3 decimals."""
     if df.empty:
         return "(no rows)"
-    with pd.option_context("display.max_colwidth", 80, "display.width", 200):
-        return df.to_string(index=False)
+    columns: list[list[str]] = []
+    numeric: list[bool] = []
+    for name in df.columns:
+        values = df[name]
+        is_number = pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)
+        if pd.api.types.is_float_dtype(values):
+            cells = ["" if pd.isna(v) else f"{v:.3f}" for v in values]
+        else:
+            cells = [
+                "" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v) for v in values
+            ]
+        columns.append([str(name), *cells])
+        numeric.append(is_number)
+    widths = [max(len(cell) for cell in col) for col in columns]
+    lines = []
+    for row in range(len(df) + 1):
+        cells = [
+            col[row].rjust(w) if num else col[row].ljust(w)
+            for col, w, num in zip(columns, widths, numeric, strict=True)
+        ]
+        lines.append("  ".join(cells).rstrip())
+    return "\n".join(lines)
 
 
 def server_options(f: F) -> F:
