@@ -21,6 +21,8 @@ from engine.errors import PowerConnectError
 from engine.ranking import DEFAULT_STRONG
 from engine.settings import ConnectionSettings
 from powerconnect import __version__
+from powerconnect.intro_commands import register as register_intro
+from powerconnect.load_commands import register as register_load
 from powerconnect.options import (
     connection_options,
     emit,
@@ -30,8 +32,6 @@ from powerconnect.options import (
     resolve_settings,
     server_options,
 )
-from powerconnect.intro_commands import register as register_intro
-from powerconnect.load_commands import register as register_load
 from powerconnect.report_commands import register as register_report
 from powerconnect.server import LocalServer
 
@@ -47,6 +47,9 @@ class PowerConnectGroup(click.Group):
                 raise
             click.echo(f"Error: {exc}", err=True)
             ctx.exit(exc.exit_code)
+        except click.UsageError as exc:
+            exc.exit_code = 1  # usage is bad input (1); 2 is kept for database trouble
+            raise
         except KeyboardInterrupt:
             click.echo("Interrupted.", err=True)
             ctx.exit(130)

@@ -315,7 +315,7 @@ def test_report_without_a_run_says_to_rank_first(
 )
 def test_report_refuses_outputs_it_cannot_write(args: list[str], message: str) -> None:
     result = CliRunner().invoke(cli(), ["report", *args])
-    assert result.exit_code == 2
+    assert result.exit_code == 1  # usage errors are bad input (exit 1), not database errors
     assert message in result.output
 
 

@@ -1,0 +1,41 @@
+"""Loaders: people and tie strengths from files into Neo4j.
+
+Three formats, one graph model (see ``loaders/README.md``):
+
+* :func:`load_csv`: a people file (``id,name,...``) and a ties file
+  (``source,target,strength,...``), with explicit strengths;
+* :func:`load_interactions`: interaction logs (``from,to,timestamp[,channel]``), with
+  strengths derived from frequency, recency, reciprocity and multiplexity;
+* :func:`load_linkedin`: LinkedIn data exports, one directory per team member.
+
+Each validates its whole input before writing anything, raises
+:class:`engine.errors.InvalidInput` (file, line, reason) on bad input, writes in
+batched ``UNWIND`` transactions, and returns a :class:`LoadSummary`.
+"""
+
+from loaders.csv_files import load_csv, read_people, read_ties
+from loaders.interactions import derive_ties, load_interactions, strength_from_signals
+from loaders.linkedin import load_linkedin, plan_linkedin, read_export
+from loaders.model import LoadSummary, People, Progress, Ties, canonical, tie_properties
+from loaders.writer import DEFAULT_BATCH_SIZE, write_people, write_ties
+
+__all__ = [
+    "DEFAULT_BATCH_SIZE",
+    "LoadSummary",
+    "People",
+    "Progress",
+    "Ties",
+    "canonical",
+    "derive_ties",
+    "load_csv",
+    "load_interactions",
+    "load_linkedin",
+    "plan_linkedin",
+    "read_export",
+    "read_people",
+    "read_ties",
+    "strength_from_signals",
+    "tie_properties",
+    "write_people",
+    "write_ties",
+]

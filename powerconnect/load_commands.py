@@ -1,0 +1,267 @@
+"""The load commands: ``load``, ``load-interactions`` and ``load-linkedin``.
+
+Each opens the database, calls one function of :mod:`loaders` and prints its one-line
+summary on stdout; a progress bar goes to stderr when it is a terminal and the load is
+long. Bad input raises :class:`engine.errors.InvalidInput`, which the ``powerconnect``
+group turns into ``Error: FILE:LINE: reason`` and exit code 1. :func:`register` adds the
+commands to a group (``register(main)`` in ``powerconnect/cli.py``).
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+import loaders
+from engine.settings import ConnectionSettings
+from loaders import LoadSummary, Progress
+from loaders.interactions import HALF_LIFE_DAYS
+from loaders.writer import DEFAULT_BATCH_SIZE
+from powerconnect.options import connection_options, open_database
+
+__all__ = ["load", "load_interactions", "load_linkedin", "register"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+#: Below this many rows to write, no progress bar (it would only flicker).
+PROGRESS_THRESHOLD = 20_000
+
+
+def load_options(f: F) -> F:
+    """--skip-invalid and --batch-size, shared by the load commands."""
+    f = click.option(
+        "--batch-size",
+        type=click.IntRange(min=1),
+        default=DEFAULT_BATCH_SIZE,
+        show_default=True,
+        help="Rows written per transaction",
+    )(f)
+    f = click.option(
+        "--skip-invalid",
+        is_flag=True,
+        help="Load the good rows and write the rejected ones, with reasons, to "
+        "<input>.rejected.csv beside each input (default: refuse the whole load)",
+    )(f)
+    return f
+
+
+def strength_options(f: F) -> F:
+    """--half-life and --as-of, for the loaders that derive strengths."""
+    f = click.option(
+        "--as-of",
+        type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"]),
+        default=None,
+        help="Reference date for recency, UTC [default: the latest interaction]",
+    )(f)
+    f = click.option(
+        "--half-life",
+        "half_life",
+        type=click.FloatRange(min=0, min_open=True),
+        default=HALF_LIFE_DAYS,
+        show_default=True,
+        metavar="DAYS",
+        help="Days after which an interaction counts half",
+    )(f)
+    return f
+
+
+@click.command("load")
+@click.option(
+    "--people",
+    "people_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="CSV with columns id,name and any further properties",
+)
+@click.option(
+    "--ties",
+    "ties_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="CSV with columns source,target,strength (in (0, 1]) and any further properties",
+)
+@click.option(
+    "--create-missing",
+    is_flag=True,
+    help="Create people the ties name but the people file does not (with just their id)",
+)
+@load_options
+@connection_options
+def load(
+    settings: ConnectionSettings,
+    people_path: Path | None,
+    ties_path: Path | None,
+    create_missing: bool,
+    skip_invalid: bool,
+    batch_size: int,
+) -> None:
+    """Load people and ties from CSV files.
+
+    A tie is undirected (a,b and b,a are the same tie); a tie listed twice keeps its
+    largest strength. A strength given here is explicit: it wins over strengths
+    derived by load-interactions or load-linkedin, now and on later loads. The whole
+    input is checked before anything is written; loading the same files twice
+    changes nothing.
+
+    Example:
+
+        powerconnect load --people people.csv --ties ties.csv
+    """
+    with open_database(settings) as db, _progress() as progress:
+        summary = loaders.load_csv(
+            db,
+            people_path,
+            ties_path,
+            create_missing=create_missing,
+            skip_invalid=skip_invalid,
+            batch_size=batch_size,
+            progress=progress,
+        )
+    _report(summary)
+
+
+@click.command("load-interactions")
+@click.argument(
+    "logs",
+    nargs=-1,
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+)
+@strength_options
+@load_options
+@connection_options
+def load_interactions(
+    settings: ConnectionSettings,
+    logs: tuple[Path, ...],
+    half_life: float,
+    as_of: datetime | None,
+    skip_invalid: bool,
+    batch_size: int,
+) -> None:
+    """Derive tie strengths from interaction logs (from,to,timestamp[,channel]).
+
+    Strength grows with how often two people interact, how recently (exponential
+    decay with --half-life), whether both directions occur, and on how many channels;
+    see loaders/README.md. Give all logs of one history in one command. People named
+    in a log are created if missing. An explicit strength from `powerconnect load`
+    always wins over a derived one.
+
+    Example:
+
+        powerconnect load-interactions emails.csv meetings.csv --half-life 90
+    """
+    with open_database(settings) as db, _progress() as progress:
+        summary = loaders.load_interactions(
+            db,
+            list(logs),
+            half_life_days=half_life,
+            as_of=_utc(as_of),
+            skip_invalid=skip_invalid,
+            batch_size=batch_size,
+            progress=progress,
+        )
+    _report(summary)
+
+
+@click.command("load-linkedin")
+@click.argument(
+    "directories",
+    nargs=-1,
+    required=True,
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+)
+@strength_options
+@load_options
+@connection_options
+def load_linkedin(
+    settings: ConnectionSettings,
+    directories: tuple[Path, ...],
+    half_life: float,
+    as_of: datetime | None,
+    skip_invalid: bool,
+    batch_size: int,
+) -> None:
+    """Load LinkedIn data exports, one directory per team member.
+
+    Reads Connections.csv and, when present, messages.csv (metadata only). Each member
+    and each connection becomes a person (merged across exports by profile URL, else
+    email); each connection a tie of its member, weak (0.1) unless their messages make
+    it stronger. Company becomes the person's organization.
+
+    Example:
+
+        powerconnect load-linkedin exports/ann exports/bob
+    """
+    with open_database(settings) as db, _progress() as progress:
+        summary = loaders.load_linkedin(
+            db,
+            list(directories),
+            half_life_days=half_life,
+            as_of=_utc(as_of),
+            skip_invalid=skip_invalid,
+            batch_size=batch_size,
+            progress=progress,
+        )
+    _report(summary)
+
+
+def register(group: click.Group) -> None:
+    """Add the load commands to ``group`` (a second call changes nothing)."""
+    for command in (load, load_interactions, load_linkedin):
+        assert command.name is not None
+        if command.name not in group.commands:
+            group.add_command(command)
+
+
+# ------------------------------------------------------------------------ output
+def _report(summary: LoadSummary) -> None:
+    click.echo(f"Loaded {summary}.")
+
+
+def _utc(when: datetime | None) -> datetime | None:
+    return when.replace(tzinfo=UTC) if when is not None else None
+
+
+class _Bars:
+    """One click progress bar per stage, on stderr, for long loads on a terminal."""
+
+    def __init__(self) -> None:
+        self.stage: str | None = None
+        self.bar: Any = None
+        self.done = 0
+        self.started = time.monotonic()
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if stage != self.stage:
+            self.close()
+            self.stage, self.done = stage, 0
+            if total >= PROGRESS_THRESHOLD:
+                self.bar = click.progressbar(
+                    length=total, label=f"Writing {stage}", file=sys.stderr, show_pos=True
+                )
+                self.bar.__enter__()
+        if self.bar is not None:
+            self.bar.update(done - self.done)
+        self.done = done
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+
+
+@contextmanager
+def _progress() -> Iterator[Progress | None]:
+    if not sys.stderr.isatty():
+        yield None
+        return
+    bars = _Bars()
+    try:
+        yield bars
+    finally:
+        bars.close()

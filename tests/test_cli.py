@@ -1,0 +1,81 @@
+"""The CLI as a whole: every command documented with an example, errors as one-line messages."""
+
+from __future__ import annotations
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from powerconnect import __version__
+from powerconnect.cli import main
+from powerconnect.server import free_port
+
+
+def _commands(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    out = []
+    for name, command in sorted(group.commands.items()):
+        out.append((*prefix, name))
+        if isinstance(command, click.Group):
+            out.extend(_commands(command, (*prefix, name)))
+    return out
+
+
+COMMANDS = _commands(main)
+
+
+def test_the_cli_has_the_commands_the_readme_names() -> None:
+    names = {" ".join(c) for c in COMMANDS}
+    for expected in (
+        "neo4j start",
+        "neo4j stop",
+        "neo4j status",
+        "demo",
+        "load",
+        "load-interactions",
+        "load-linkedin",
+        "rank",
+        "introduce",
+        "recommend",
+        "report",
+        "browser",
+    ):
+        assert expected in names
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
+def test_every_command_has_help_with_an_example(command: tuple[str, ...]) -> None:
+    result = CliRunner().invoke(main, [*command, "--help"])
+    assert result.exit_code == 0, result.output
+    assert "Example" in result.output, f"`powerconnect {' '.join(command)} --help` has no example"
+
+
+def test_version() -> None:
+    result = CliRunner().invoke(main, ["--version"])
+    assert result.exit_code == 0
+    assert __version__ in result.output
+
+
+def test_an_unreachable_database_is_exit_2_with_one_line_and_no_traceback() -> None:
+    port = free_port()  # nothing listens there
+    result = CliRunner().invoke(
+        main, ["rank", "--uri", f"neo4j://localhost:{port}", "--password", "x"]
+    )
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert lines == [lines[0]] and lines[0].startswith("Error: cannot reach Neo4j")
+
+
+def test_a_wrong_password_is_exit_2(cli_env: dict[str, str]) -> None:
+    env = {**cli_env, "NEO4J_PASSWORD": "certainly-wrong"}
+    result = CliRunner().invoke(main, ["info"], env=env)
+    assert result.exit_code == 2
+    assert "refused the login" in result.output
+    assert "certainly-wrong" not in result.output
+
+
+def test_a_missing_file_is_exit_1_not_a_traceback(cli_env: dict[str, str]) -> None:
+    result = CliRunner().invoke(main, ["load", "--people", "/no/such/people.csv"], env=cli_env)
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert "people.csv" in result.output
