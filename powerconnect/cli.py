@@ -48,7 +48,7 @@ class PowerConnectGroup(click.Group):
             click.echo(f"Error: {exc}", err=True)
             ctx.exit(exc.exit_code)
         except click.UsageError as exc:
-            exc.exit_code = 1  # usage is bad input (1); 2 is kept for database trouble
+            exc.exit_code = 1  # type: ignore[misc]  # usage is bad input (1); 2: the database
             raise
         except KeyboardInterrupt:
             click.echo("Interrupted.", err=True)
