@@ -10,6 +10,10 @@ Every loader hands its validated :class:`~loaders.model.People` and
    ``load_people_create`` / ``load_people_update`` / ``load_people_organizations``,
    ``load_ties_create`` / ``load_ties_merge`` / ``load_ties_update``.
 
+Batches run through :func:`_run` on ``db.session()`` rather than
+:meth:`engine.db.Database.write_batches`, which returns only update counters: the
+reads and the creation of people need the records their queries return.
+
 The fast path: a tie one of whose people was created by this load (or any tie, when
 the database holds no tie at all) cannot exist yet, so it is neither looked up nor
 merged but created, in rows grouped by its first person and matched by element id,
@@ -130,7 +134,7 @@ def write_people(
 
     creates: list[list[Any]] = []
     updates: list[list[Any]] = []
-    org_rows: list[list[Any]] = []  # [element id or person id, organization]
+    org_rows: list[list[Any]] = []  # [element id, organization or None]
     new_orgs: list[tuple[str, str]] = []
     updated = 0
     element_ids: dict[str, str] = {}

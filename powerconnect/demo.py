@@ -13,11 +13,10 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from loaders.csv_files import LoadSummary, load_csv
-
 from engine.analysis import RankRun, rank_database
 from engine.db import Database
 from engine.errors import UsageError
+from loaders.csv_files import LoadSummary, load_csv
 
 SAMPLE = "data/sample"
 
