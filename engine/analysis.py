@@ -48,6 +48,10 @@ SCORE_COLUMNS = [
     "group",
     "explanation",
 ]
+#: The columns `powerconnect rank` prints, in order (CSV and JSON); the issue's contract.
+OUTPUT_COLUMNS = ["rank", "id", "name", "role", "score"] + [
+    c for c in SCORE_COLUMNS if c not in ("rank", "score", "role")
+]
 
 
 @dataclass(frozen=True)

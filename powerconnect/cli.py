@@ -16,7 +16,7 @@ from typing import Any
 
 import click
 
-from engine.analysis import rank_database
+from engine.analysis import OUTPUT_COLUMNS, rank_database
 from engine.errors import PowerConnectError
 from engine.ranking import DEFAULT_STRONG
 from engine.settings import ConnectionSettings
@@ -194,24 +194,7 @@ def info_cmd(settings: ConnectionSettings) -> None:
 
 
 # --------------------------------------------------------------------------- rank
-RANK_COLUMNS = [
-    "rank",
-    "id",
-    "name",
-    "role",
-    "score",
-    "constraint",
-    "effective_size",
-    "efficiency",
-    "hierarchy",
-    "strong_ties",
-    "weak_ties",
-    "groups_bridged",
-    "open_pairs",
-    "simmelian_ties",
-    "group",
-    "explanation",
-]
+RANK_COLUMNS = OUTPUT_COLUMNS
 RANK_TABLE_COLUMNS = [
     "rank",
     "id",
