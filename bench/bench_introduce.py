@@ -28,7 +28,6 @@ import platform
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from datetime import date
@@ -41,7 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_measures import preferential_attachment  # noqa: E402
-from bench_rank import write_import_csv  # noqa: E402
+from bench_rank import PASSWORD, imported_server  # noqa: E402
 
 from engine.analysis import rank_database  # noqa: E402
 from engine.db import Database  # noqa: E402
@@ -51,10 +50,8 @@ from engine.introductions import (  # noqa: E402
     find_paths_to_group,
     recommend_database,
 )
-from engine.settings import ConnectionSettings  # noqa: E402
-from powerconnect.server import LocalServer, default_home, free_port  # noqa: E402
+from powerconnect.server import LocalServer  # noqa: E402
 
-PASSWORD = "bench-introduce-password"
 TARGET_SECONDS = 1.0
 
 
@@ -106,43 +103,15 @@ def main() -> None:
         pairs.append((ids[rng.integers(g.n)], hub))  # anyone to a hub
         pairs.append((hub, hubs[(k + 1) % len(hubs)]))  # hub to hub
 
-    with tempfile.TemporaryDirectory(prefix="pc-bench-introduce-") as tmp:
-        tmpdir = Path(tmp)
-        server = LocalServer(
-            home=default_home(),
-            server_dir=tmpdir / "server",
-            bolt_port=free_port(),
-            http_port=free_port(),
-            heap=args.heap,
-            pagecache=args.pagecache,
-        )
-        people_csv, ties_csv = write_import_csv(g, tmpdir)
-        t0 = time.perf_counter()
-        proc = server.admin(
-            "database",
-            "import",
-            "full",
-            f"--nodes={people_csv}",
-            f"--relationships={ties_csv}",
-            "--overwrite-destination",
-            "neo4j",
-        )
-        if proc.returncode != 0:
-            sys.exit(f"neo4j-admin import failed:\n{proc.stdout}\n{proc.stderr}")
-        print(f"neo4j-admin import: {time.perf_counter() - t0:.1f} s")
-        server.start(password=PASSWORD)
-        try:
-            settings = ConnectionSettings(uri=server.bolt_uri, password=PASSWORD)
-            with Database.connect(settings) as db:
-                db.setup_schema()
-                db.driver.execute_query("CALL db.awaitIndexes(300)")
-                t0 = time.perf_counter()
-                rank_database(db)
-                print(f"rank (for pc_score and pc_group): {time.perf_counter() - t0:.1f} s")
-                answered = run_benchmarks(db, pairs, args.verbose)
-            cli_once(server, answered)
-        finally:
-            server.stop()
+    with imported_server(
+        g, heap=args.heap, pagecache=args.pagecache, prefix="pc-bench-introduce-"
+    ) as (server, settings):
+        with Database.connect(settings) as db:
+            t0 = time.perf_counter()
+            rank_database(db)
+            print(f"rank (for pc_score and pc_group): {time.perf_counter() - t0:.1f} s")
+            answered = run_benchmarks(db, pairs, args.verbose)
+        cli_once(server, answered)
     print(
         f"{date.today()}, {os.cpu_count()} cores, {platform.machine()}, "
         f"Python {platform.python_version()}"

@@ -22,6 +22,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -56,33 +58,21 @@ def write_import_csv(g: TieGraph, folder: Path) -> tuple[Path, Path]:
     return people, ties
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--people", type=int, default=100_000)
-    parser.add_argument("--m", type=int, default=10)
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--runs", type=int, default=2)
-    parser.add_argument("--heap", default="2g")
-    parser.add_argument("--pagecache", default="1g")
-    args = parser.parse_args()
-
-    t0 = time.perf_counter()
-    g = preferential_attachment(args.people, args.m, args.seed)
-    degree = g.degree
-    print(
-        f"graph: {g.n} people, {g.m} ties, max degree {int(degree.max())} "
-        f"({time.perf_counter() - t0:.1f} s to generate)"
-    )
-
-    with tempfile.TemporaryDirectory(prefix="pc-bench-rank-") as tmp:
+@contextmanager
+def imported_server(
+    g: TieGraph, *, heap: str, pagecache: str, prefix: str
+) -> Iterator[tuple[LocalServer, ConnectionSettings]]:
+    """A throwaway local Neo4j holding ``g``, put there with ``neo4j-admin database import``,
+    started, with powerconnect's constraints online; stopped and deleted on exit."""
+    with tempfile.TemporaryDirectory(prefix=prefix) as tmp:
         tmpdir = Path(tmp)
         server = LocalServer(
             home=default_home(),
             server_dir=tmpdir / "server",
             bolt_port=free_port(),
             http_port=free_port(),
-            heap=args.heap,
-            pagecache=args.pagecache,
+            heap=heap,
+            pagecache=pagecache,
         )
         people_csv, ties_csv = write_import_csv(g, tmpdir)
         t0 = time.perf_counter()
@@ -104,34 +94,59 @@ def main() -> None:
             with Database.connect(settings) as db:
                 db.setup_schema()
                 db.driver.execute_query("CALL db.awaitIndexes(300)")
-            env = {**os.environ, "NEO4J_URI": server.bolt_uri, "NEO4J_PASSWORD": PASSWORD}
-            cli = str(Path(sys.executable).parent / "powerconnect")
-            for run in range(1, args.runs + 1):
-                t0 = time.perf_counter()
-                child = subprocess.Popen(
-                    [cli, "rank", "--top", "20", "--format", "csv"],
-                    env=env,
-                    stdout=subprocess.PIPE,
-                    stderr=subprocess.PIPE,
-                    text=True,
-                )
-                _, status, usage = os.wait4(child.pid, 0)
-                wall = time.perf_counter() - t0
-                assert child.stdout is not None and child.stderr is not None
-                out, err = child.stdout.read(), child.stderr.read()
-                if status != 0:
-                    sys.exit(f"powerconnect rank failed:\n{err}")
-                rss_mb = usage.ru_maxrss / 1024
-                summary = err.strip().splitlines()[-1]
-                print(
-                    f"powerconnect rank run {run}: {wall:.1f} s wall, peak RSS {rss_mb:.0f} MB"
-                    f" - {summary}"
-                )
-            print("top 5 by score:")
-            for line in out.splitlines()[:6]:
-                print("   ", line[:150])
+            yield server, settings
         finally:
             server.stop()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--people", type=int, default=100_000)
+    parser.add_argument("--m", type=int, default=10)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--runs", type=int, default=2)
+    parser.add_argument("--heap", default="2g")
+    parser.add_argument("--pagecache", default="1g")
+    args = parser.parse_args()
+
+    t0 = time.perf_counter()
+    g = preferential_attachment(args.people, args.m, args.seed)
+    degree = g.degree
+    print(
+        f"graph: {g.n} people, {g.m} ties, max degree {int(degree.max())} "
+        f"({time.perf_counter() - t0:.1f} s to generate)"
+    )
+
+    with imported_server(g, heap=args.heap, pagecache=args.pagecache, prefix="pc-bench-rank-") as (
+        server,
+        _settings,
+    ):
+        env = {**os.environ, "NEO4J_URI": server.bolt_uri, "NEO4J_PASSWORD": PASSWORD}
+        cli = str(Path(sys.executable).parent / "powerconnect")
+        for run in range(1, args.runs + 1):
+            t0 = time.perf_counter()
+            child = subprocess.Popen(
+                [cli, "rank", "--top", "20", "--format", "csv"],
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            _, status, usage = os.wait4(child.pid, 0)
+            wall = time.perf_counter() - t0
+            assert child.stdout is not None and child.stderr is not None
+            out, err = child.stdout.read(), child.stderr.read()
+            if status != 0:
+                sys.exit(f"powerconnect rank failed:\n{err}")
+            rss_mb = usage.ru_maxrss / 1024
+            summary = err.strip().splitlines()[-1]
+            print(
+                f"powerconnect rank run {run}: {wall:.1f} s wall, peak RSS {rss_mb:.0f} MB"
+                f" - {summary}"
+            )
+        print("top 5 by score:")
+        for line in out.splitlines()[:6]:
+            print("   ", line[:150])
 
     fresh = TieGraph.from_arrays(g.ids, g.src, g.dst, g.strength)
     t0 = time.perf_counter()
