@@ -4,16 +4,20 @@
 //   (i)-[:TO {strength}]->(c)
 // where each strength is the broker's tie to that person. CREATE, not MERGE: every run has a
 // new run id, so its Introduction ids (unique by the constraint introduction_id) are new, and a
-// batch that fails is rolled back as a whole before it is retried (a third cheaper than MERGE).
+// batch that fails is rolled back as a whole (a third cheaper than MERGE).
 // Returns nothing. Parameters: $run (run id), $at (ISO-8601 date-time of the run),
-//   $group_by (the group property compared), $rows: a list of maps with keys id, rank, score,
+//   $group_by (the group property compared), $batches: a list of batches (each committed
+//   in its own transaction), each a list of maps with keys id, rank, score,
 //   warmth, known_across, reason, broker, a, c, broker_a, broker_c, a_group, c_group.
-UNWIND $rows AS row
-MATCH (b:Person {id: row.broker}), (a:Person {id: row.a}), (c:Person {id: row.c})
-CREATE (b)-[:CAN_INTRODUCE]->(i:Introduction {
-         id: row.id, run: $run, at: datetime($at), group_by: $group_by, rank: row.rank,
-         score: row.score, warmth: row.warmth, known_across: row.known_across,
-         reason: row.reason, a_group: row.a_group, c_group: row.c_group
-       }),
-       (i)-[:INTRODUCES {strength: row.broker_a}]->(a),
-       (i)-[:TO {strength: row.broker_c}]->(c)
+UNWIND $batches AS rows
+CALL (rows) {
+  UNWIND rows AS row
+  MATCH (b:Person {id: row.broker}), (a:Person {id: row.a}), (c:Person {id: row.c})
+  CREATE (b)-[:CAN_INTRODUCE]->(i:Introduction {
+           id: row.id, run: $run, at: datetime($at), group_by: $group_by, rank: row.rank,
+           score: row.score, warmth: row.warmth, known_across: row.known_across,
+           reason: row.reason, a_group: row.a_group, c_group: row.c_group
+         }),
+         (i)-[:INTRODUCES {strength: row.broker_a}]->(a),
+         (i)-[:TO {strength: row.broker_c}]->(c)
+} IN TRANSACTIONS OF 1 ROW

@@ -1,9 +1,14 @@
 // load_people_create: add people who are not in the database yet (the caller looked them up
 // first), with their properties. CREATE rather than MERGE (a third faster); the unique
 // constraint on Person.id still refuses a duplicate, should another load add one meanwhile.
-// Returns one row: people, a list of [id, element id] (one row rather than one per person).
-// Parameters: $rows, a list of [id, properties (map)].
-UNWIND $rows AS row
-CREATE (p:Person {id: row[0]})
-SET p += row[1]
-RETURN collect([p.id, elementId(p)]) AS people
+// Each batch is committed in its own transaction. Returns one row per batch: people, a list
+// of [id, internal id] (one row rather than one per person).
+// Parameters: $batches, a list of batches, each a list of [id, properties (map)].
+UNWIND $batches AS rows
+CALL (rows) {
+  UNWIND rows AS row
+  CREATE (p:Person {id: row[0]})
+  SET p += row[1]
+  RETURN collect([p.id, id(p)]) AS people
+} IN TRANSACTIONS OF 1 ROW
+RETURN people

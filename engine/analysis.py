@@ -187,10 +187,28 @@ def write_results(
     db: Database, table: pd.DataFrame, run_id: str, parameters: dict[str, Any], *, ties: int
 ) -> str:
     """Store this run's results on every person (replacing the previous run's, since every
-    person is ranked in each run) and record the ``:Run``."""
+    person is ranked in each run) and record the ``:Run``.
+
+    Each row also carries ``score_tier``, the score as a share of this run's best score, in
+    quarters: ``top`` (at least 3/4 of the best), ``high`` (1/2), ``mid`` (1/4), ``low``
+    (above 0), and null for people with no score. ``write_scores`` turns it into the
+    labels :ScoreTop, :ScoreHigh, :ScoreMid and :ScoreLow, which size people in Neo4j
+    Browser (``cypher/browser/powerconnect.grass``).
+    """
+    score = table["score"].to_numpy(dtype=np.float64)
+    scored = score > 0  # False for 0 and NaN: no score, no tier
+    best = float(score[scored].max()) if scored.any() else 0.0
+    tier = np.select(
+        [score >= 0.75 * best, score >= 0.5 * best, score >= 0.25 * best],
+        ["top", "high", "mid"],
+        default="low",
+    )
     rows = [
         {str(key): _plain(value) for key, value in row.items()}
-        for row in table[["id", *SCORE_COLUMNS]].to_dict("records")
+        | {"score_tier": str(t) if has_score else None}
+        for row, t, has_score in zip(
+            table[["id", *SCORE_COLUMNS]].to_dict("records"), tier, scored, strict=True
+        )
     ]
     db.write_batches("write_scores", rows, batch_size=WRITE_BATCH, run=run_id)
     record = db.query(

@@ -33,7 +33,7 @@ from engine.db import Database
 from engine.errors import UsageError
 from loaders.model import LoadSummary, People, Progress, Ties, merge_duplicate_pairs
 from loaders.tables import ProblemLog, Table, check_property_names, read_table
-from loaders.writer import DEFAULT_BATCH_SIZE, write_load
+from loaders.writer import DEFAULT_BATCH_SIZE, preparing, write_load
 
 __all__ = ["PEOPLE_COLUMNS", "TIE_COLUMNS", "load_csv", "read_people", "read_ties"]
 
@@ -67,39 +67,41 @@ def load_csv(
     if people_path is None and ties_path is None:
         raise UsageError("nothing to load: give a people file, a ties file, or both")
     started = time.perf_counter()
-    problems = ProblemLog()
-    people = read_people(Path(people_path), problems) if people_path is not None else None
-    ties = Ties.empty("csv")
-    merged = 0
-    if ties_path is not None:
-        known = set(people.ids) if people is not None else set()
-        ties, merged = read_ties(
-            Path(ties_path),
-            problems,
-            known=known,
-            create_missing=create_missing,
-            people_file_given=people is not None,
+    with preparing(db) as state:
+        problems = ProblemLog()
+        people = read_people(Path(people_path), problems) if people_path is not None else None
+        ties = Ties.empty("csv")
+        merged = 0
+        if ties_path is not None:
+            known = set(people.ids) if people is not None else set()
+            ties, merged = read_ties(
+                Path(ties_path),
+                problems,
+                known=known,
+                create_missing=create_missing,
+                people_file_given=people is not None,
+            )
+        rejects = problems.settle(skip_invalid)
+
+        everyone = people if people is not None else People([], [])
+        if create_missing and len(ties):
+            listed = set(everyone.ids)
+            ids = pd.unique(np.concatenate([ties.a, ties.b]))
+            missing = sorted(i for i in ids.tolist() if i not in listed)
+            everyone = everyone + People.bare(missing)
+
+        return write_load(
+            db,
+            everyone,
+            ties,
+            state=state,
+            batch_size=batch_size,
+            progress=progress,
+            read_seconds=time.perf_counter() - started,
+            rejected=len(problems),
+            rejects_files=rejects,
+            duplicates_merged=merged,
         )
-    rejects = problems.settle(skip_invalid)
-
-    everyone = people if people is not None else People([], [])
-    if create_missing and len(ties):
-        listed = set(everyone.ids)
-        ids = pd.unique(np.concatenate([ties.a, ties.b]))
-        missing = sorted(i for i in ids.tolist() if i not in listed)
-        everyone = everyone + People.bare(missing)
-
-    return write_load(
-        db,
-        everyone,
-        ties,
-        batch_size=batch_size,
-        progress=progress,
-        read_seconds=time.perf_counter() - started,
-        rejected=len(problems),
-        rejects_files=rejects,
-        duplicates_merged=merged,
-    )
 
 
 def read_people(path: Path, problems: ProblemLog) -> People:

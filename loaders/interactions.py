@@ -72,7 +72,7 @@ from engine.db import Database
 from engine.errors import UsageError
 from loaders.model import LoadSummary, People, Progress, Ties, canonical
 from loaders.tables import ProblemLog, read_table
-from loaders.writer import DEFAULT_BATCH_SIZE, write_load
+from loaders.writer import DEFAULT_BATCH_SIZE, preparing, write_load
 
 __all__ = [
     "FLOOR",
@@ -291,19 +291,21 @@ def load_interactions(
     if half_life_days <= 0:
         raise UsageError(f"the half-life must be a positive number of days, not {half_life_days}")
     started = time.perf_counter()
-    problems = ProblemLog()
-    events = read_interactions(paths, problems)
-    rejects = problems.settle(skip_invalid)
-    ties = derive_ties(events, half_life_days=half_life_days, as_of=as_of)
-    ids = pd.unique(np.concatenate([ties.a, ties.b])).tolist() if len(ties) else []
+    with preparing(db) as state:
+        problems = ProblemLog()
+        events = read_interactions(paths, problems)
+        rejects = problems.settle(skip_invalid)
+        ties = derive_ties(events, half_life_days=half_life_days, as_of=as_of)
+        ids = pd.unique(np.concatenate([ties.a, ties.b])).tolist() if len(ties) else []
 
-    return write_load(
-        db,
-        People.bare(sorted(ids)),
-        ties,
-        batch_size=batch_size,
-        progress=progress,
-        read_seconds=time.perf_counter() - started,
-        rejected=len(problems),
-        rejects_files=rejects,
-    )
+        return write_load(
+            db,
+            People.bare(sorted(ids)),
+            ties,
+            state=state,
+            batch_size=batch_size,
+            progress=progress,
+            read_seconds=time.perf_counter() - started,
+            rejected=len(problems),
+            rejects_files=rejects,
+        )

@@ -50,7 +50,7 @@ from engine.errors import InvalidInput, UsageError
 from loaders.interactions import HALF_LIFE_DAYS, Interactions, derive_ties, parse_timestamps
 from loaders.model import LoadSummary, People, Progress, Ties, canonical
 from loaders.tables import Problem, ProblemLog, Table, read_table
-from loaders.writer import DEFAULT_BATCH_SIZE, write_load
+from loaders.writer import DEFAULT_BATCH_SIZE, preparing, write_load
 
 __all__ = [
     "DEFAULT_STRENGTH",
@@ -486,31 +486,33 @@ def load_linkedin(
     if not directories:
         raise UsageError("no LinkedIn export directory to load")
     started = time.perf_counter()
-    problems = ProblemLog()
-    exports = [read_export(Path(d), problems) for d in directories]
-    if not skip_invalid:
-        problems.settle(False)
-    urls = sorted({c.url for ex in exports for c in _contacts(ex) if c.url})
-    emails = sorted({c.email for ex in exports for c in _contacts(ex) if c.email})
-    known = [
-        (r["id"], r["linkedin_url"], r["email"])
-        for r in db.query("load_linkedin_known_people", urls=urls, emails=emails)
-    ]
-    plan = plan_linkedin(
-        exports, known, half_life_days=half_life_days, as_of=as_of, problems=problems
-    )
-    rejects = problems.settle(skip_invalid)
+    with preparing(db) as state:
+        problems = ProblemLog()
+        exports = [read_export(Path(d), problems) for d in directories]
+        if not skip_invalid:
+            problems.settle(False)
+        urls = sorted({c.url for ex in exports for c in _contacts(ex) if c.url})
+        emails = sorted({c.email for ex in exports for c in _contacts(ex) if c.email})
+        known = [
+            (r["id"], r["linkedin_url"], r["email"])
+            for r in db.query("load_linkedin_known_people", urls=urls, emails=emails)
+        ]
+        plan = plan_linkedin(
+            exports, known, half_life_days=half_life_days, as_of=as_of, problems=problems
+        )
+        rejects = problems.settle(skip_invalid)
 
-    return write_load(
-        db,
-        plan.people,
-        plan.ties,
-        batch_size=batch_size,
-        progress=progress,
-        read_seconds=time.perf_counter() - started,
-        rejected=len(problems),
-        rejects_files=rejects,
-    )
+        return write_load(
+            db,
+            plan.people,
+            plan.ties,
+            state=state,
+            batch_size=batch_size,
+            progress=progress,
+            read_seconds=time.perf_counter() - started,
+            rejected=len(problems),
+            rejects_files=rejects,
+        )
 
 
 def _contacts(ex: Export) -> list[Contact]:

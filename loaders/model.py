@@ -6,10 +6,13 @@ The graph model (see ``loaders/README.md``):
 * one ``(:Person)-[:KNOWS]->(:Person)`` per tie, stored once, from the smaller id to
   the larger (Python string order), so that ``MERGE`` can be directed; readers treat
   it as undirected;
-* ``KNOWS.strength`` in (0, 1] and ``KNOWS.source``, the loader the strength comes
-  from: ``'csv'`` (given explicitly in a ties file: it wins, and keeps winning on
-  later loads), else ``'interactions'`` or ``'linkedin'`` (derived); each derived
-  value is also kept as ``strength_interactions`` / ``strength_linkedin``;
+* ``KNOWS.strength`` in (0, 1]; a strength given explicitly in a ties file has no
+  ``source`` (it wins, and keeps winning on later loads); a derived one has
+  ``KNOWS.source``, the loader it comes from, ``'interactions'`` or ``'linkedin'``, and
+  each derived value is also kept as ``strength_interactions`` / ``strength_linkedin``.
+  (Explicit ties carry no ``source='csv'``: a second property on each of a million
+  ties costs a load seconds. Ties written by earlier versions with ``'csv'`` count as
+  explicit too.)
 * ``(:Person)-[:WORKS_AT]->(:Organization {name})`` mirrors ``Person.organization``.
 
 Batches are column-oriented (:class:`People`, :class:`Ties`): a million ties as a
@@ -35,6 +38,7 @@ __all__ = [
     "Ties",
     "canonical",
     "changed_properties",
+    "explicit",
     "merge_duplicate_pairs",
     "merge_duplicate_ties",
     "tie_properties",
@@ -185,15 +189,17 @@ def tie_properties(
 ) -> dict[str, Any]:
     """The properties a load sets on a tie, given what the tie has now.
 
-    * from a ties file (``source == 'csv'``): ``strength`` and ``source='csv'``, plus the
-      file's further columns;
+    * from a ties file (``source == 'csv'``): ``strength``, no ``source`` (None: removed
+      if the tie had one), plus the file's further columns;
     * from a derived source: ``strength_<source>``, and ``strength``/``source`` become
       the largest derived value and its source, unless the tie's strength was given
-      explicitly (``source == 'csv'``), which is left as it is.
+      explicitly (see :func:`explicit`), which is left as it is.
 
+    >>> tie_properties(None, "csv", 0.7)
+    {'strength': 0.7, 'source': None}
     >>> tie_properties(None, "interactions", 0.4)
     {'strength_interactions': 0.4, 'strength': 0.4, 'source': 'interactions'}
-    >>> tie_properties({"strength": 0.9, "source": "csv"}, "interactions", 0.4)
+    >>> tie_properties({"strength": 0.9}, "interactions", 0.4)
     {'strength_interactions': 0.4}
     >>> tie_properties({"strength": 0.6, "source": "linkedin", "strength_linkedin": 0.6},
     ...                "interactions", 0.4)
@@ -201,12 +207,12 @@ def tie_properties(
     """
     extra = dict(extra or {})
     if source == "csv":
-        return {"strength": strength, "source": "csv", **extra}
+        return {"strength": strength, "source": None, **extra}
     if source not in DERIVED_SOURCES:
         raise ValueError(f"unknown tie source {source!r}")
     props: dict[str, Any] = {f"strength_{source}": strength, **extra}
     existing = existing or {}
-    if existing.get("source") == "csv":
+    if explicit(existing):
         return props
     best_source, best = source, strength
     for other in DERIVED_SOURCES:
@@ -216,6 +222,17 @@ def tie_properties(
     props["strength"] = best
     props["source"] = best_source
     return props
+
+
+def explicit(tie: Mapping[str, Any]) -> bool:
+    """Whether a tie's strength was given explicitly: it has one, and no derived source.
+
+    >>> explicit({"strength": 0.9}), explicit({"strength": 0.9, "source": "csv"})
+    (True, True)
+    >>> explicit({"strength": 0.4, "source": "interactions"}), explicit({})
+    (False, False)
+    """
+    return tie.get("strength") is not None and tie.get("source") in (None, "csv")
 
 
 def changed_properties(existing: Mapping[str, Any], wanted: Mapping[str, Any]) -> dict[str, Any]:

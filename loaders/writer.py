@@ -6,34 +6,41 @@ Every loader hands its validated :class:`~loaders.model.People` and
 1. read what the database already holds for those people and ties (named read queries,
    batched), and compare in Python, so that the summary's *created* and *updated* are
    honest and a second identical load writes nothing at all;
-2. write the differences in ``UNWIND $rows`` batches, one transaction per batch:
+2. write the differences in batches, one transaction per batch, several batches per
+   call (:meth:`engine.db.Database.run_batches`: the server goes from one batch to the
+   next without waiting for the client, which builds the next call meanwhile):
    ``load_people_create`` / ``load_people_update`` / ``load_people_organizations``,
-   ``load_ties_create`` / ``load_ties_merge`` / ``load_ties_update``.
-
-Batches run through :func:`_run` on ``db.session()`` rather than
-:meth:`engine.db.Database.write_batches`, which returns only update counters: the
-reads and the creation of people need the records their queries return.
+   ``load_ties_create`` (or ``load_ties_create_with_properties``) / ``load_ties_merge`` /
+   ``load_ties_update``.
 
 The fast path: a tie one of whose people was created by this load (or any tie, when
 the database holds no tie at all) cannot exist yet, so it is neither looked up nor
-merged but created, in rows grouped by its first person and matched by element id,
-with ``strength`` and ``source`` as the only properties when there are no others (a
-second property record per relationship costs about a third more server time).
+merged but created, in rows grouped by its first person, with ``strength`` (and
+``source`` for derived ties) as the only properties when there are no others (a
+second property record per relationship costs about a third more server time, a
+``SET`` per tie another 4%, and even a ``source`` on each explicit tie about 8%).
+
+People are named by their internal node ids (Cypher's ``id()``) while a load runs: the
+loader reads or creates them, and uses the ids within seconds. Integers cost less to
+send and to look up than element-id strings (about 6% of a million-tie load); both name
+the same record and are reused alike once a node is deleted, so ``id()``'s deprecation
+(about keeping ids outside the database) does not apply here.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from neo4j import ManagedTransaction, Record
+from neo4j import Record
 
-from engine import queries
 from engine.db import Database
 from loaders.model import (
     LoadSummary,
@@ -46,8 +53,11 @@ from loaders.model import (
 
 __all__ = [
     "DEFAULT_BATCH_SIZE",
+    "DatabaseState",
     "PeopleWritten",
     "TiesWritten",
+    "prepare",
+    "preparing",
     "write_load",
     "write_people",
     "write_ties",
@@ -64,7 +74,7 @@ class PeopleWritten:
     created: int
     updated: int
     unchanged: int
-    element_ids: dict[str, str]  # person id -> element id, for every person written
+    node_ids: dict[str, int]  # person id -> internal node id, for every person written
     new: set[str]  # ids of the people this load created
 
 
@@ -75,11 +85,41 @@ class TiesWritten:
     unchanged: int
 
 
+@dataclass(frozen=True)
+class DatabaseState:
+    """What a load needs to know before it writes: whether there is anything already."""
+
+    any_people: bool
+    any_ties: bool
+
+
+def prepare(db: Database) -> DatabaseState:
+    """Create the schema if it is missing (unique ``Person.id``, ``Organization.name``) and
+    see whether the database holds any person and any tie yet."""
+    db.setup_schema()
+    row = db.query("load_database_state")[0]
+    return DatabaseState(any_people=bool(row["people"]), any_ties=bool(row["ties"]))
+
+
+@contextmanager
+def preparing(db: Database) -> Iterator[Future[DatabaseState]]:
+    """Run :func:`prepare` in the background while the caller reads and validates its files.
+
+    On a server just started, the schema statements and the first query take a second or
+    two to plan, as long as reading a million ties; this overlaps them. Nothing but the
+    schema is written, so a refused load still leaves the data as it was. The block waits
+    for it on the way out.
+    """
+    with ThreadPoolExecutor(1) as pool:
+        yield pool.submit(prepare, db)
+
+
 def write_load(
     db: Database,
     people: People,
     ties: Ties,
     *,
+    state: Future[DatabaseState] | DatabaseState | None = None,
     batch_size: int = DEFAULT_BATCH_SIZE,
     progress: Progress | None = None,
     read_seconds: float = 0.0,
@@ -89,14 +129,26 @@ def write_load(
 ) -> LoadSummary:
     """Write validated people, then ties (the last step of every loader), and sum it up.
 
-    The schema (unique ``Person.id``, ``Organization.name``) is created first if missing.
+    ``state`` comes from :func:`prepare` (or :func:`preparing`); without it, it is
+    prepared first.
     """
     started = time.perf_counter()
-    db.setup_schema()
-    written = write_people(db, people, batch_size=batch_size, progress=progress)
+    if state is None:
+        state = prepare(db)
+    elif isinstance(state, Future):
+        state = state.result()
+    written = write_people(
+        db, people, batch_size=batch_size, progress=progress, any_people=state.any_people
+    )
     people_done = time.perf_counter()
     tw = write_ties(
-        db, ties, written.element_ids, written.new, batch_size=batch_size, progress=progress
+        db,
+        ties,
+        written.node_ids,
+        written.new,
+        batch_size=batch_size,
+        progress=progress,
+        any_ties=state.any_ties,
     )
     return LoadSummary(
         people_created=written.created,
@@ -123,10 +175,16 @@ def write_people(
     *,
     batch_size: int = DEFAULT_BATCH_SIZE,
     progress: Progress | None = None,
+    any_people: bool | None = None,
 ) -> PeopleWritten:
-    """Create the people who are missing, update the ones whose properties differ."""
-    existing: dict[str, tuple[str, dict[str, Any], list[str]]] = {}
-    if len(people) and db.query("load_people_any")[0]["any"]:
+    """Create the people who are missing, update the ones whose properties differ.
+
+    ``any_people``: whether the database holds any person (None: ask it).
+    """
+    if any_people is None:
+        any_people = bool(db.query("load_database_state")[0]["people"])
+    existing: dict[str, tuple[int, dict[str, Any], list[str]]] = {}
+    if len(people) and any_people:
         lookups = _chunks(people.ids, _READ_BATCH)
         for rec in _run(db, "load_people_existing", lookups, write=False):
             for pid, eid, props, orgs in rec["people"]:
@@ -134,10 +192,10 @@ def write_people(
 
     creates: list[list[Any]] = []
     updates: list[list[Any]] = []
-    org_rows: list[list[Any]] = []  # [element id, organization or None]
+    org_rows: list[list[Any]] = []  # [node id, organization or None]
     new_orgs: list[tuple[str, str]] = []
     updated = 0
-    element_ids: dict[str, str] = {}
+    node_ids: dict[str, int] = {}
     for pid, props in zip(people.ids, people.properties, strict=True):
         found = existing.get(pid)
         if found is None:
@@ -146,7 +204,7 @@ def write_people(
                 new_orgs.append((pid, props["organization"]))
             continue
         eid, current, orgs = found
-        element_ids[pid] = eid
+        node_ids[pid] = eid
         changes = changed_properties(current, props)
         org_changed = False
         if "organization" in props:
@@ -162,15 +220,15 @@ def write_people(
     total = len(creates) + len(updates) + len(org_rows) + len(new_orgs)
     done = _Counter("people", total, progress)
     for rec in _run(db, "load_people_create", _chunks(creates, batch_size), progress=done):
-        element_ids.update(rec["people"])
+        node_ids.update(rec["people"])
     _run(db, "load_people_update", _chunks(updates, batch_size), progress=done)
-    org_rows += [[element_ids[pid], org] for pid, org in new_orgs]
+    org_rows += [[node_ids[pid], org] for pid, org in new_orgs]
     _run(db, "load_people_organizations", _chunks(org_rows, batch_size), progress=done)
     return PeopleWritten(
         created=len(creates),
         updated=updated,
         unchanged=len(people) - len(creates) - updated,
-        element_ids=element_ids,
+        node_ids=node_ids,
         new={row[0] for row in creates},
     )
 
@@ -179,29 +237,33 @@ def write_people(
 def write_ties(
     db: Database,
     ties: Ties,
-    element_ids: dict[str, str],
+    node_ids: dict[str, int],
     new_people: set[str],
     *,
     batch_size: int = DEFAULT_BATCH_SIZE,
     progress: Progress | None = None,
+    any_ties: bool | None = None,
 ) -> TiesWritten:
     """Create new ties, update the ones whose properties differ, leave the rest alone.
 
-    ``element_ids`` must hold every person the ties name (see :func:`write_people`);
-    ``new_people`` are the ids created by this load: their ties cannot exist yet.
+    ``node_ids`` must hold every person the ties name (see :func:`write_people`);
+    ``new_people`` are the ids created by this load: their ties cannot exist yet;
+    ``any_ties``: whether the database holds any tie (None: ask it).
     """
     n = len(ties)
     if n == 0:
         return TiesWritten(0, 0, 0)
-    # element ids through one factorisation of the person ids (cheaper than two maps)
+    # node ids through one factorisation of the person ids (cheaper than two maps)
     codes, uniques = pd.factorize(np.concatenate([ties.a, ties.b]))
     people = pd.Series(uniques, dtype=object)
-    eids = people.map(element_ids).to_numpy(dtype=object)
+    eids = people.map(node_ids).to_numpy(dtype=object)
     if pd.isna(eids).any():
         raise ValueError("write_ties: a tie names a person that was not written first")
     ca, cb = codes[:n], codes[n:]
     ea, eb = eids[ca], eids[cb]
-    if not _any_tie(db):
+    if any_ties is None:
+        any_ties = bool(db.query("load_database_state")[0]["ties"])
+    if not any_ties:
         known_new = np.ones(n, dtype=bool)
     elif new_people:
         fresh = people.isin(new_people).to_numpy(dtype=bool)
@@ -211,7 +273,7 @@ def write_ties(
 
     # Look up the ties that may exist already, and decide what each one needs.
     maybe = np.flatnonzero(~known_new)
-    found: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {}
+    found: dict[tuple[int, int], tuple[int, dict[str, Any]]] = {}
     if len(maybe):
         lookups = _grouped(ea[maybe], ca[maybe], [eb[maybe]], _READ_BATCH)
         for rec in _run(db, "load_ties_existing", lookups, write=False):
@@ -227,7 +289,7 @@ def write_ties(
         hit = found.get((ea_list[i], eb_list[i]))
         if plain_csv and hit is not None:  # the common reload, without the general rule
             current = hit[1]
-            if current.get("source") == "csv" and current.get("strength") == strengths[i]:
+            if "source" not in current and current.get("strength") == strengths[i]:
                 continue
         if hit is None:
             props = tie_properties(None, ties.source, strengths[i], extra)
@@ -251,8 +313,11 @@ def write_ties(
         columns: list[np.ndarray] = [eb[creates], ties.strength[creates]]
         if extras is not None:
             columns.append(extras)
+        query = "load_ties_create" if extras is None else "load_ties_create_with_properties"
         batches = _grouped(ea[creates], ca[creates], columns, batch_size)
-        for rec in _run(db, "load_ties_create", batches, progress=done, source=ties.source):
+        # explicit (csv) ties get no source property (see loaders.model)
+        source = None if ties.source == "csv" else ties.source
+        for rec in _run(db, query, batches, progress=done, source=source):
             created += rec["created"]
     for rec in _run(db, "load_ties_merge", _chunks(merges, batch_size), progress=done):
         created += rec["written"]
@@ -272,10 +337,6 @@ def _create_extras(ties: Ties, rows: np.ndarray) -> np.ndarray | None:
         del props["strength"], props["source"]
         out[k] = {key: v for key, v in props.items() if v is not None}
     return out
-
-
-def _any_tie(db: Database) -> bool:
-    return bool(db.query("load_ties_any")[0]["any"])
 
 
 # ------------------------------------------------------------------------ batching
@@ -302,7 +363,7 @@ def _grouped(
 ) -> Iterator[tuple[list[Any], int]]:
     """Batches of ``size`` items, each a list of ``[key, [col values], [col values], ...]``
     rows, one per distinct key in the batch. ``code`` is an integer per key (sorting
-    integers is much faster than sorting element-id strings)."""
+    one integer code per person is faster than sorting the keys)."""
     order = np.argsort(code, kind="stable")
     key, code = key[order], code[order]
     columns = [c[order] for c in columns]
@@ -329,20 +390,9 @@ def _run(
     progress: _Counter | None = None,
     **params: Any,
 ) -> list[Record]:
-    """Run the named ``UNWIND $rows`` query once per batch, one transaction each, and
-    return the records of all batches."""
-    query = queries.load(name)
-    records: list[Record] = []
-
-    def work(tx: ManagedTransaction, rows: list[Any]) -> list[Record]:
-        return list(tx.run(query, {**params, "rows": rows}))
-
-    with db.session() as session:
-        run = session.execute_write if write else session.execute_read
-        for rows, weight in batches:
-            if not rows:
-                continue
-            records.extend(run(work, rows))
-            if progress is not None:
-                progress(weight)
-    return records
+    """Run the named query over ``batches`` (one transaction per batch) and return the
+    records of all batches: writes through :meth:`Database.run_batches`, lookups through
+    :meth:`Database.read_batches`."""
+    if not write:
+        return db.read_batches(name, batches)
+    return db.run_batches(name, batches, progress=progress, **params).records

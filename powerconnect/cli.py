@@ -247,8 +247,9 @@ def rank_cmd(
 
     Each person gets a score, a role (power connector, mega connector, local hub)
     and an explanation; the measures and the role are written to each :Person
-    (properties pc_*, labels :PowerConnector / :MegaConnector / :LocalHub) with a
-    :Run node, replacing the previous run.
+    (properties pc_*, role labels :PowerConnector / :MegaConnector / :LocalHub,
+    score-tier labels :ScoreTop / :ScoreHigh / :ScoreMid / :ScoreLow) with a :Run
+    node, replacing the previous run.
 
     Example:
 

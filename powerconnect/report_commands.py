@@ -242,9 +242,10 @@ def browser_guide(
         "Style, once per browser (Browser keeps it):",
         f"  drag {style_path()} onto the Browser window,",
         "  or paste the output of `powerconnect browser --style` into the editor and run it",
-        "  (Ctrl+Enter). People are coloured by role: power connectors orange and largest,",
-        "  with '#rank name' captions; mega connectors blue; local hubs green; others grey;",
-        "  organizations yellow. Each tie shows its strength. `:style reset` undoes it.",
+        "  (Ctrl+Enter). People are coloured by role: power connectors orange, mega",
+        "  connectors blue, local hubs green, others grey, organizations yellow; sized by",
+        "  score (four sizes, by share of the best score) with '#rank name' captions. Each",
+        "  tie shows its strength. `:style reset` undoes it.",
         "",
         "Saved queries (run the :param lines first; to keep one, drag its .cypher file onto",
         "the Browser window and choose 'Save to favorites'). Run `powerconnect rank` first.",
@@ -295,8 +296,8 @@ def browser_cmd(uri: str | None, user: str, url: str | None, style_only: bool) -
 
     The style (cypher/browser/powerconnect.grass) colours people by role (power
     connectors orange, mega connectors blue, local hubs green, others grey,
-    organizations yellow), draws power connectors largest with their rank in the
-    caption, and labels each tie with its strength. Apply it once per browser:
+    organizations yellow), sizes them by score with their rank in the caption,
+    and labels each tie with its strength. Apply it once per browser:
     drag the .grass file onto Browser, or paste the output of
     `powerconnect browser --style` into Browser's editor and run it. The password
     is never printed, only where it comes from.

@@ -46,6 +46,33 @@ def default_home() -> Path:
     return Path(env).expanduser() if env else Path.home() / ".powerconnect"
 
 
+#: The JVM options of the neo4j.conf that ships with Neo4j 5.26 (``server.jvm.additional``),
+#: less ``-XX:+AlwaysPreTouch`` (it touches the whole heap at start: slower to start, for
+#: no gain on a desktop). Without the ``--add-opens`` lines the page cache runs in its slow
+#: "fallback mode" (debug.log warns so) and the transaction log cannot preallocate.
+JVM_OPTIONS = (
+    "-XX:+UseG1GC",
+    "-XX:-OmitStackTraceInFastThrow",
+    "-XX:+UnlockExperimentalVMOptions",
+    "-XX:+TrustFinalNonStaticFields",
+    "-XX:+DisableExplicitGC",
+    "-Djdk.nio.maxCachedBufferSize=1024",
+    "-Dio.netty.tryReflectionSetAccessible=true",
+    "-Djdk.tls.ephemeralDHKeySize=2048",
+    "-Djdk.tls.rejectClientInitiatedRenegotiation=true",
+    "-XX:FlightRecorderOptions=stackdepth=256",
+    "-XX:+UnlockDiagnosticVMOptions",
+    "-XX:+DebugNonSafepoints",
+    "--add-opens=java.base/java.nio=ALL-UNNAMED",
+    "--add-opens=java.base/java.io=ALL-UNNAMED",
+    "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+    "--enable-native-access=ALL-UNNAMED",
+    "-Dlog4j2.disable.jmx=true",
+    "-Dlog4j.layout.jsonTemplate.maxStringLength=32768",
+    "-Dfile.encoding=UTF-8",
+)
+
+
 @dataclass(frozen=True)
 class LocalServer:
     """One local Neo4j server: its directories and ports."""
@@ -220,7 +247,7 @@ class LocalServer:
             d.mkdir(parents=True, exist_ok=True)
         self._write_conf()
         return subprocess.run(
-            [self._java(), "-cp", self._classpath(), ADMIN_TOOL, *args],
+            [self._java(), *JVM_OPTIONS, "-cp", self._classpath(), ADMIN_TOOL, *args],
             env=self._env(),
             cwd=self.root,
             capture_output=True,
@@ -229,7 +256,8 @@ class LocalServer:
         )
 
     def _set_initial_password(self, password: str) -> None:
-        proc = self.admin("dbms", "set-initial-password", password)
+        # "--": a password may start with "-" (token_urlsafe makes one in 64 that way)
+        proc = self.admin("dbms", "set-initial-password", "--", password)
         if proc.returncode != 0:
             # Never echo the command line: it holds the password.
             reason = (proc.stderr or proc.stdout).strip().splitlines()
@@ -287,9 +315,7 @@ class LocalServer:
             self._java(),
             f"-Xms{self.heap}",
             f"-Xmx{self.heap}",
-            "-XX:+UseG1GC",
-            "-XX:-OmitStackTraceInFastThrow",
-            "-Dfile.encoding=UTF-8",
+            *JVM_OPTIONS,
             "-cp",
             self._classpath(),
             ENTRY_POINT,

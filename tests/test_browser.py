@@ -4,9 +4,10 @@ headless Chromium against the local server.
 The last test logs in to the Neo4j Browser that the local server serves, applies
 powerconnect.grass with `:style`, runs the top-connectors query and checks the graph
 Browser draws: every node the query returns, each person coloured by the role the
-ranking gave them, power connectors largest, ties labelled with their strength. It
-needs Debian's chromium and the Python playwright package (`tests/browser_setup.sh`
-installs both; never `playwright install`) and skips, saying so, without them.
+ranking gave them and sized by their score tier (the top power connectors largest), ties
+labelled with their strength. It needs Debian's chromium and the Python playwright package
+(`tests/browser_setup.sh` installs both; never `playwright install`) and skips, saying so,
+without them.
 Set POWERCONNECT_SCREENSHOT_DIR to keep its screenshot (docs/ holds the README's).
 """
 
@@ -37,6 +38,8 @@ LABEL_OF_ROLE = {
     "mega connector": "MegaConnector",
     "local hub": "LocalHub",
 }
+#: The score-tier labels of a ranking run (cypher/write_scores.cypher), lowest first.
+TIER_LABELS = ["ScoreLow", "ScoreMid", "ScoreHigh", "ScoreTop"]
 
 
 def parse_grass(text: str) -> dict[str, dict[str, str]]:
@@ -65,6 +68,49 @@ def parse_grass(text: str) -> dict[str, dict[str, str]]:
     return out
 
 
+#: Stands for the colour Browser writes into a label's rule when none of the rules gives one
+#: (5.24 derives it from the label's name: #4C8EDA is what it drew for ScoreTop).
+PALETTE = "#4C8EDA"
+
+
+def resolve(sheet: dict[str, dict[str, str]], labels: list[str]) -> dict[str, str]:
+    """The style Browser 5.24 gives a node with ``labels`` in a result that shows them (a port
+    of neo4j-browser's ``src/neo4j-arc/graph-visualization/models/GraphStyle.ts``).
+
+    ``forNode`` first runs ``setDefaultNodeStyle``: when no rule with a label selector that
+    matches gives a ``color``, it writes a palette colour into the rule for the node's first
+    label (sorted), creating that rule at the end of the sheet if there is none. The result's
+    label chips (``StyleableNodeLabel.tsx``) call ``forNode`` with each label alone, so every
+    label the result shows gets this treatment. Then ``StyleElement.applyRules`` merges every
+    rule whose tag is ``node`` and whose classes are all among the labels (so
+    ``node.A.B`` works too), in the sheet's order, each one's properties over the earlier
+    ones': the last rule to set a property wins, with no specificity as CSS has.
+    """
+    sheet = {sel: dict(rule) for sel, rule in sheet.items()}
+
+    def for_node(node_labels: list[str]) -> dict[str, str]:
+        matching = []  # (has a label selector, rule), in the sheet's order
+        for selector, rule in sheet.items():
+            tag, *classes = selector.split(".")
+            if tag == "node" and set(classes) <= set(node_labels):
+                matching.append((bool(classes), rule))
+        if node_labels and not any(labelled and "color" in rule for labelled, rule in matching):
+            sheet.setdefault(f"node.{sorted(node_labels)[0]}", {})["color"] = PALETTE
+            return for_node(node_labels)
+        props: dict[str, str] = {}
+        for _, rule in matching:
+            props |= rule
+        return props
+
+    for label in labels:  # the label chips
+        for_node([label])
+    return for_node(labels)
+
+
+def diameter(rule: dict[str, str]) -> int:
+    return int(rule["diameter"].removesuffix("px"))
+
+
 # --------------------------------------------------------------------------- the style
 
 
@@ -81,16 +127,62 @@ def test_style_sheet_colours_roles_as_the_report_does() -> None:
     assert all(
         order.index(f"node.{lb}") > order.index("node.Person") for lb in LABEL_OF_ROLE.values()
     )
-    size = {
-        sel: int(rule["diameter"].removesuffix("px"))
-        for sel, rule in sheet.items()
-        if "diameter" in rule
-    }
-    assert size["node.PowerConnector"] == max(size.values())
-    assert size["node.Person"] < size["node.MegaConnector"] < size["node.PowerConnector"]
     assert sheet["relationship.KNOWS"]["caption"] == "{strength}"
     # An empty caption crashes Browser 5.24 ("Cannot read properties of undefined").
     assert all(rule.get("caption", "x") for rule in sheet.values())
+
+
+def test_style_sheet_sizes_people_by_score_tier_and_colours_them_by_role() -> None:
+    sheet = parse_grass(style_text())
+    order = list(sheet)
+    size = {sel: diameter(rule) for sel, rule in sheet.items() if "diameter" in rule}
+    tiers = [f"node.{label}" for label in TIER_LABELS]
+    roles = [f"node.{label}" for label in LABEL_OF_ROLE.values()]
+    # Unscored people (node.Person) smallest, then each tier larger than the one below.
+    assert [size[t] for t in ["node.Person", *tiers]] == sorted(
+        {size[t] for t in ["node.Person", *tiers]}
+    )
+    assert size["node.ScoreTop"] == max(size.values())
+    # Size follows the score only: role rules give no size. Every label rule gives a colour,
+    # else Browser writes a palette colour into it; tier rules give a plain person's, and
+    # come before the role rules, which therefore win the colour.
+    assert not any("diameter" in sheet[r] for r in roles)
+    assert all("color" in rule for sel, rule in sheet.items() if sel.startswith("node."))
+    plain = {k: v for k, v in sheet["node.Person"].items() if k not in ("diameter", "caption")}
+    for tier in tiers:
+        assert {k: sheet[tier][k] for k in plain} == plain, tier
+        assert sheet[tier]["caption"] == "#{pc_rank} {name}"
+        assert order.index("node.Person") < order.index(tier) < min(map(order.index, roles))
+    # What Browser draws for people with a role and a tier, as Browser resolves them.
+    for labels, colour, size_of in [
+        (["Person", "PowerConnector", "ScoreTop"], "power connector", "node.ScoreTop"),
+        (["Person", "ScoreHigh", "PowerConnector"], "power connector", "node.ScoreHigh"),
+        (["Person", "ScoreLow"], "", "node.ScoreLow"),
+        (["Person", "MegaConnector"], "mega connector", "node.Person"),
+        (["Person", "MegaConnector", "ScoreLow"], "mega connector", "node.ScoreLow"),
+        (["Person", "LocalHub", "ScoreMid"], "local hub", "node.ScoreMid"),
+        (["Person"], "", "node.Person"),
+    ]:
+        style = resolve(sheet, labels)
+        assert (style["color"], diameter(style)) == (ROLE_COLOURS[colour], size[size_of]), labels
+
+
+def test_resolve_is_browser_5_24s_rule_resolution() -> None:
+    """The port catches what the real Browser did to a first draft of the tier rules (in the
+    Chromium test at the end of this file): tier rules that set only a size, after the role
+    rules, let Browser paint the tier label its own colour, over the role's."""
+    sheet = {
+        "node": {"diameter": "50px", "color": "#A5ABB6"},
+        "node.Person": {"diameter": "30px", "color": "#BBBBBB"},
+        "node.PowerConnector": {"color": "#D55E00"},
+        "node.ScoreTop": {"diameter": "85px"},
+    }
+    style = resolve(sheet, ["Person", "PowerConnector", "ScoreTop"])
+    assert (style["color"], style["diameter"]) == (PALETTE, "85px")
+    # Two classes in one selector: both labels needed; the later rule wins per property.
+    sheet["node.PowerConnector.ScoreTop"] = {"color": "#000000"}
+    assert resolve(sheet, ["PowerConnector", "ScoreTop"])["color"] == "#000000"
+    assert resolve(sheet, ["Person", "ScoreTop"])["color"] == PALETTE
 
 
 def test_browser_style_prints_one_style_command() -> None:
@@ -263,6 +355,12 @@ def test_top_connectors_render_in_neo4j_browser_with_the_style(
     query = queries.load("browser/top_power_connectors")
     records = db.query("browser/top_power_connectors", top=TOP)
     nodes = {r[k].element_id for r in records for k in ("p", "c", "o") if r[k] is not None}
+    # The score tier write_scores gave each person the query returns, by rank ("" for none).
+    tier_of_rank = {
+        r[k]["pc_rank"]: next((lb for lb in TIER_LABELS if lb in r[k].labels), "")
+        for r in records
+        for k in ("p", "c")
+    }
     strengths = {r["k"]["strength"] for r in records}
     orgs = {r["o"].element_id for r in records if r["o"] is not None}
 
@@ -346,7 +444,7 @@ def test_top_connectors_render_in_neo4j_browser_with_the_style(
     shot = tmp_path / "browser-top-connectors.png"
     # The graph renders: one circle per node the query returns.
     assert len(drawn["nodes"]) == len(nodes), shot
-    # Each ranked person with a role shows "#rank name" in the colour of that role.
+    # Each ranked person (a role or a score) shows "#rank name" in their role's colour.
     fills = [n["fill"].upper() for n in drawn["nodes"]]
     ranked = [n for n in drawn["nodes"] if re.match(r"#\d+ ", n["caption"])]
     for node in ranked:
@@ -357,6 +455,21 @@ def test_top_connectors_render_in_neo4j_browser_with_the_style(
         run.table[run.table["role"] == "power connector"]["rank"].head(TOP)
     )
     assert min(n["r"] for n in power) > max(n["r"] for n in drawn["nodes"] if n not in power)
+    # Size follows the score: each ranked person is drawn at the diameter of their score tier
+    # (unscored people, such as a mega connector with no strong ties, at node.Person's), so
+    # the radius never grows down the ranking; the top five span more than one tier.
+    sheet = parse_grass(style_text())
+    radius = {
+        tier: diameter(sheet[f"node.{tier}" if tier else "node.Person"]) / 2
+        for tier in ["", *TIER_LABELS]
+    }
+    by_rank = sorted((int(n["caption"].split()[0][1:]), n["r"]) for n in ranked)
+    for rank, r in by_rank:
+        assert r == radius[tier_of_rank[rank]], (rank, tier_of_rank[rank], r, shot)
+    assert all(a[1] >= b[1] for a, b in zip(by_rank, by_rank[1:], strict=False)), by_rank
+    assert len({n["r"] for n in power}) > 1, (power, shot)
+    unranked = [n for n in drawn["nodes"] if n not in ranked and n["fill"].upper() != "#F0E442"]
+    assert {n["r"] for n in unranked} <= {radius[""]}, shot
     # Everyone else is a plain person (grey) or an organization (yellow): no default colours.
     assert fills.count("#F0E442") == len(orgs)
     assert set(fills) <= {c.upper() for c in ROLE_COLOURS.values()} | {"#F0E442"}

@@ -79,11 +79,12 @@ def test_people_and_ties_are_written_as_the_files_say(db: Database) -> None:
         "email": "bob@example.org",
         "organization": "Globex",
     }
+    # explicit strengths carry no source (loaders/README.md: only derived ones do)
     assert ties_of(db) == {
-        ("ann", "bob"): {"strength": 0.8, "source": "csv", "context": "board"},
-        ("ann", "cy"): {"strength": 0.9, "source": "csv", "context": "team"},
-        ("cy", "dee"): {"strength": 0.2, "source": "csv"},
-        ("bob", "dee"): {"strength": 1.0, "source": "csv"},  # the file says "dee,bob"
+        ("ann", "bob"): {"strength": 0.8, "context": "board"},
+        ("ann", "cy"): {"strength": 0.9, "context": "team"},
+        ("cy", "dee"): {"strength": 0.2},
+        ("bob", "dee"): {"strength": 1.0},  # the file says "dee,bob"
     }
     assert works_at(db) == {"Acme": ["ann", "cy"], "Globex": ["bob"]}
 
@@ -136,8 +137,8 @@ def test_an_updated_file_updates_what_changed(db: Database, tmp_path: Path) -> N
     got = people_of(db)
     assert "email" not in got["ann"]
     assert got["bob"]["title"] == "CTO"
-    assert ties_of(db)[("ann", "cy")] == {"strength": 0.5, "source": "csv"}
-    assert ties_of(db)[("ann", "dee")] == {"strength": 0.3, "source": "csv", "context": "new"}
+    assert ties_of(db)[("ann", "cy")] == {"strength": 0.5}
+    assert ties_of(db)[("ann", "dee")] == {"strength": 0.3, "context": "new"}
     # Acme lost its last member and is gone; the others follow the organization column
     assert works_at(db) == {"Globex": ["bob", "cy"], "Initech": ["ann"]}
     assert got["cy"]["organization"] == "Globex"

@@ -249,11 +249,14 @@ def test_create_missing_accepts_people_not_in_the_people_file(tmp_path: Path) ->
 
 # ------------------------------------------------------------------------ model rules
 def test_an_explicit_strength_wins_over_derived_ones() -> None:
-    explicit = {"strength": 0.9, "source": "csv", "strength_interactions": 0.2}
+    explicit = {"strength": 0.9, "strength_interactions": 0.2}  # no source: explicit
     assert tie_properties(explicit, "interactions", 0.3) == {"strength_interactions": 0.3}
     assert tie_properties(explicit, "linkedin", 0.1) == {"strength_linkedin": 0.1}
-    # a ties file sets it again, whatever was derived
-    assert tie_properties({"source": "linkedin"}, "csv", 0.4) == {"strength": 0.4, "source": "csv"}
+    # ties written by earlier versions say source='csv': explicit too
+    legacy = {"strength": 0.9, "source": "csv"}
+    assert tie_properties(legacy, "interactions", 0.3) == {"strength_interactions": 0.3}
+    # a ties file sets it again, whatever was derived, and removes the derived source
+    assert tie_properties({"source": "linkedin"}, "csv", 0.4) == {"strength": 0.4, "source": None}
 
 
 def test_a_derived_strength_is_the_largest_derived_value() -> None:

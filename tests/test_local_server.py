@@ -115,3 +115,19 @@ def test_status_never_prints_the_password(local_server: LocalServer) -> None:
     assert result.exit_code in (0, 3)
     for secret in filter(None, [local_server.password(), os.environ.get("NEO4J_PASSWORD")]):
         assert secret not in result.output
+
+
+def test_the_page_cache_runs_with_direct_memory_access(local_server: LocalServer) -> None:
+    # Without Neo4j's --add-opens JVM options (powerconnect.server.JVM_OPTIONS) the page
+    # cache falls back to a slower mode and says so in debug.log.
+    log = (local_server.logs_dir / "debug.log").read_text(encoding="utf-8", errors="replace")
+    assert "Started." in log or "Bolt enabled" in log
+    assert "using fallback mode" not in log
+
+
+def test_a_password_starting_with_a_dash_is_set(local_server: LocalServer, tmp_path: Path) -> None:
+    # secrets.token_urlsafe starts one password in 64 with "-"; neo4j-admin must not read it
+    # as an option (found when a benchmark's random password did exactly that).
+    server = LocalServer(home=local_server.home, server_dir=tmp_path / "srv")
+    server._set_initial_password("-starts-with-a-dash")
+    assert (server.data_dir / "dbms" / "auth.ini").exists()

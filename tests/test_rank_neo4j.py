@@ -8,7 +8,7 @@ import networkx as nx
 import pytest
 from click.testing import CliRunner
 
-from engine.analysis import open_pairs, rank_database, read_network
+from engine.analysis import open_pairs, rank_database, read_network, write_results
 from engine.db import Database
 from powerconnect.cli import main
 
@@ -109,12 +109,78 @@ def test_a_new_run_replaces_the_previous_values(teams: Database) -> None:
     second = rank_database(teams, strong=0.95, group_by="organization")
     records, _, _ = teams.driver.execute_query(
         "MATCH (p:Person) RETURN collect(DISTINCT p.pc_run) AS ids,"
-        " count{ MATCH (:PowerConnector) } AS power, count{ MATCH (r:Run) } AS run_nodes"
+        " count{ MATCH (:PowerConnector) } AS power, count{ MATCH (r:Run) } AS run_nodes,"
+        " count{ MATCH (t) WHERE t:ScoreTop OR t:ScoreHigh OR t:ScoreMid OR t:ScoreLow }"
+        " AS tiers"
     )
     row = records[0]
     assert row["ids"] == [second.run_id] and second.run_id != first.run_id
     assert row["power"] == 0
+    assert row["tiers"] == 0  # nobody has a score any more, so nobody keeps a tier label
     assert row["run_nodes"] == 1
+
+
+TIER_LABELS = {"ScoreTop", "ScoreHigh", "ScoreMid", "ScoreLow"}
+
+
+def _tiers(db: Database) -> dict[str, set[str]]:
+    """Each person's score-tier labels, for the people who have any."""
+    records, _, _ = db.driver.execute_query(
+        "MATCH (p:Person) RETURN p.id AS id, labels(p) AS labels"
+    )
+    tiers = {r["id"]: set(r["labels"]) & TIER_LABELS for r in records}
+    return {person: labels for person, labels in tiers.items() if labels}
+
+
+def test_score_tier_labels_follow_the_score_and_move_with_a_new_run(teams: Database) -> None:
+    # First run: Bob alone has a score (0.75: one foothold of three strong ties in Globex,
+    # every cross-group pair open, see the test above), so he alone has a tier, the top one;
+    # the teams (all strong ties in one group) and Meg (no strong tie) score 0 and get none.
+    first = rank_database(teams, strong=0.5, group_by="organization")
+    assert first.table.set_index("id").loc["bob", "score"] == pytest.approx(0.75)
+    assert _tiers(teams) == {"bob": {"ScoreTop"}}
+
+    # Then Bob's ties to Globex weaken to 0.3, g1 gets strong ties (0.9) to i1-i3 and a4 to
+    # i4-i5 (by hand: g1 has 4 strong contacts in Globex and 3 in Initech, a foothold
+    # f(3) = 0.75 with all 12 cross pairs open: score 0.75; a4 has 4 in Acme and 2 in
+    # Initech, f(2) = 0.5, all 8 pairs open: 0.5, which is 2/3 of the best, the high tier;
+    # Bob's strong contacts are all in Acme now: 0).
+    teams.driver.execute_query(
+        "MATCH (:Person {id: 'bob'})-[k:KNOWS]-(g:Person) WHERE g.id IN $globex "
+        "SET k.strength = 0.3",
+        globex=GLOBEX[:3],
+    )
+    teams.driver.execute_query(
+        "UNWIND $ties AS t MATCH (a:Person {id: t[0]}), (b:Person {id: t[1]}) "
+        "CREATE (a)-[:KNOWS {strength: 0.9}]->(b)",
+        ties=[["g1", i] for i in INITECH[:3]] + [["a4", i] for i in INITECH[3:5]],
+    )
+    second = rank_database(teams, strong=0.5, group_by="organization")
+    scores = second.table.set_index("id")["score"]
+    assert (scores["g1"], scores["a4"], scores["bob"]) == pytest.approx((0.75, 0.5, 0.0))
+    assert set(scores[scores > 0].index) == {"g1", "a4"}
+    # Bob's top tier is gone although his row has no tier to set now.
+    assert _tiers(teams) == {"g1": {"ScoreTop"}, "a4": {"ScoreHigh"}}
+
+
+def test_score_tiers_are_quarters_of_the_best_score(teams: Database) -> None:
+    # The run's scores replaced by chosen ones, on the tiers' edges (best 4: 3/4 is 3, 1/2 is
+    # 2, 1/4 is 1, each exact in binary), then written as `powerconnect rank` writes them.
+    table = rank_database(teams, strong=0.5, group_by="organization").table.copy()
+    chosen = {"bob": 4.0, "a1": 3.0, "a2": 2.999, "a3": 2.0, "a4": 1.0, "a5": 0.999, "g1": 1e-6}
+    table["score"] = table["id"].map(chosen).fillna(0.0)
+    table.loc[table["id"] == "g2", "score"] = float("nan")
+    parameters = {"strong": 0.5, "group_by": "organization", "seed": 0}
+    write_results(teams, table, "chosen", parameters, ties=0)
+    assert _tiers(teams) == {
+        "bob": {"ScoreTop"},
+        "a1": {"ScoreTop"},
+        "a2": {"ScoreHigh"},
+        "a3": {"ScoreHigh"},
+        "a4": {"ScoreMid"},
+        "a5": {"ScoreLow"},
+        "g1": {"ScoreLow"},  # any score above 0 has a tier
+    }  # g2 (no score: NaN, stored as null) and everyone at 0 have none
 
 
 def test_strong_open_pairs_lists_the_hole_the_broker_spans(teams: Database) -> None:
