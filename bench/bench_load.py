@@ -259,6 +259,14 @@ def main() -> None:
         pagecache="2g",
     )
     server = Server(local, secrets.token_urlsafe(12))
+    say(
+        "class archive    "
+        + (
+            "used (the JVM maps Neo4j's classes from it; see powerconnect.server)"
+            if local.class_archive.exists()
+            else "none yet: this server writes it when it stops"
+        )
+    )
     local.start(password=server.password)
     try:
         cold_run = powerconnect_load(server, people_csv, ties_csv)

@@ -95,9 +95,12 @@ class DatabaseState:
 
 def prepare(db: Database) -> DatabaseState:
     """Create the schema if it is missing (unique ``Person.id``, ``Organization.name``) and
-    see whether the database holds any person and any tie yet."""
-    db.setup_schema()
-    row = db.query("load_database_state")[0]
+    see whether the database holds any person and any tie yet (both at once: on a server
+    just started each takes a second or two, mostly planning)."""
+    with ThreadPoolExecutor(1) as pool:
+        schema = pool.submit(db.setup_schema)
+        row = db.query("load_database_state")[0]
+        schema.result()
     return DatabaseState(any_people=bool(row["people"]), any_ties=bool(row["ties"]))
 
 

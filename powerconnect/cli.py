@@ -132,6 +132,8 @@ def neo4j_stop(server: LocalServer) -> None:
 
         powerconnect neo4j stop
     """
+    if not server.class_archive.exists() and server.running():
+        info("Stopping; this first time the JVM also saves its class archive (faster starts).")
     if server.stop():
         info("Neo4j stopped.")
     else:

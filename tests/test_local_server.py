@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import stat
-import subprocess
 import urllib.request
 from pathlib import Path
 
@@ -60,8 +59,17 @@ def test_a_busy_port_is_a_clear_error(local_server: LocalServer, tmp_path: Path)
 
 
 def _our_jvms(server: LocalServer) -> list[str]:
-    ps = subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True, check=True)
-    return [line for line in ps.stdout.splitlines() if f"--home-dir={server.root}" in line]
+    """Command lines of the JVMs running this server. Read from /proc: `ps` cuts lines at
+    80 columns when it has no terminal, as under pytest, and then would never match."""
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            args = cmdline.read_bytes().decode(errors="replace").split("\0")
+        except OSError:
+            continue
+        if f"--home-dir={server.root}" in args:
+            found.append(" ".join(args))
+    return found
 
 
 def test_a_second_server_generates_a_private_password_keeps_data_and_stops_cleanly(
@@ -85,7 +93,10 @@ def test_a_second_server_generates_a_private_password_keeps_data_and_stops_clean
             db.driver.execute_query("CREATE (:Person {id: 'kept'})")
         assert server.stop() is True
         assert _our_jvms(server) == []
+        # the first stop of an install leaves the class-data-sharing archive; starts use it
+        assert server.class_archive.stat().st_size > 0
         assert server.start() is True  # the data directory survives a restart
+        assert "-XX:SharedArchiveFile=" in _our_jvms(server)[0]
         with Database.connect(settings) as db:
             records, _, _ = db.driver.execute_query("MATCH (p:Person) RETURN p.id AS id")
         assert [r["id"] for r in records] == ["kept"]
