@@ -21,6 +21,7 @@ from engine.errors import PowerConnectError
 from engine.ranking import DEFAULT_STRONG
 from engine.settings import ConnectionSettings
 from powerconnect import __version__
+from powerconnect.intro_commands import introductions_frame, introductions_table
 from powerconnect.intro_commands import register as register_intro
 from powerconnect.load_commands import register as register_load
 from powerconnect.options import (
@@ -275,6 +276,10 @@ TOP_CONNECTORS_QUERY = (
     "MATCH (p:Person)-[k:KNOWS]-(c:Person) WHERE p.pc_rank <= 5 AND k.strength >= 0.5 "
     "RETURN p, k, c"
 )
+INTRODUCTIONS_QUERY = (
+    "MATCH (b:Person)-[:CAN_INTRODUCE]->(i:Introduction)-[:INTRODUCES]->(a:Person), "
+    "(i)-[:TO]->(c:Person) WHERE i.rank <= 5 RETURN b, i, a, c"
+)
 
 
 @main.command("demo")
@@ -297,7 +302,8 @@ def demo_cmd(
     reset: bool,
     top: int,
 ) -> None:
-    """Load the bundled sample network, rank it and show where to look in Browser.
+    """Load the bundled sample network, rank it, recommend introductions, and show
+    where to look in Browser.
 
     Starts the local Neo4j first unless NEO4J_URI (or --uri) names another database.
 
@@ -332,6 +338,13 @@ def demo_cmd(
         f"{len(result.planted.get('mega connector', ()))}; local hubs: "
         f"{result.found('local hub')} of {len(result.planted.get('local hub', ()))}."
     )
+    intros = result.introductions.introductions
+    click.echo("")
+    click.echo(
+        f"Top {min(top, len(intros))} of {len(intros)} recommended introductions "
+        "(a broker with strong ties to both, across organizations):"
+    )
+    click.echo(introductions_table(introductions_frame(intros[:top])))
     click.echo("")
     browser = server.browser_url if uri is None else "your Neo4j Browser"
     click.echo(
@@ -339,6 +352,8 @@ def demo_cmd(
         f"{server.password_file} unless you set NEO4J_PASSWORD), then run:"
     )
     click.echo(f"  {TOP_CONNECTORS_QUERY}")
+    click.echo("and, for the introductions:")
+    click.echo(f"  {INTRODUCTIONS_QUERY}")
 
 
 register_load(main)

@@ -295,7 +295,7 @@ def recommend(
     intros = run.introductions
     frame = introductions_frame(intros[:top] if top else intros)
     if intros or fmt != "table":
-        emit(frame, fmt, table=_introductions_table)
+        emit(frame, fmt, table=introductions_table)
     spent = ", ".join(f"{phase} {seconds:.1f} s" for phase, seconds in run.timings.items())
     where = "not stored (--no-write)" if no_write else f"stored as run {run.run_id}"
     if not intros:
@@ -320,7 +320,8 @@ def introductions_frame(intros: list[Introduction]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=INTRODUCTION_COLUMNS)
 
 
-def _introductions_table(df: pd.DataFrame) -> str:
+def introductions_table(df: pd.DataFrame) -> str:
+    """Introductions as a terminal table, then each one's reason on its own line."""
     def who(ids: pd.Series, names: pd.Series, groups: pd.Series | None = None) -> list[str]:
         out = []
         for k in range(len(ids)):

@@ -6,6 +6,7 @@ import click
 import pytest
 from click.testing import CliRunner
 
+from engine.db import Database
 from powerconnect import __version__
 from powerconnect.cli import main
 from powerconnect.server import free_port
@@ -79,3 +80,27 @@ def test_a_missing_file_is_exit_1_not_a_traceback(cli_env: dict[str, str]) -> No
     assert result.exit_code == 1
     assert "Traceback" not in result.output
     assert "people.csv" in result.output
+
+
+def test_the_demo_loads_ranks_recommends_and_prints_both_tops(
+    cli_env: dict[str, str], db: Database
+) -> None:
+    # `db` empties the test database first; with NEO4J_URI set, the demo uses it and does
+    # not start a server of its own.
+    result = CliRunner().invoke(main, ["demo", "--top", "5"], env=cli_env)
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert "Top 5 of 326 people by power-connector score" in out
+    # bench/make_sample.py plants 5 power connectors; the ranking finds them all (README)
+    assert "puts 5 of them in its top 5" in out
+    assert "recommended introductions" in out
+    intro_rows = out.split("recommended introductions", 1)[1].split("Look at it", 1)[0]
+    assert "broker" in intro_rows and "introduces" in intro_rows
+    assert "INTRODUCES" in out and "CAN_INTRODUCE" in out  # the Browser query
+
+
+def test_the_demo_stores_introductions_for_browser(cli_env: dict[str, str], db: Database) -> None:
+    result = CliRunner().invoke(main, ["demo"], env=cli_env)
+    assert result.exit_code == 0, result.output
+    records = db.query("browser/recommended_introductions", limit=25)
+    assert records, "the saved Browser query finds the demo's introductions"
