@@ -322,6 +322,7 @@ def introductions_frame(intros: list[Introduction]) -> pd.DataFrame:
 
 def introductions_table(df: pd.DataFrame) -> str:
     """Introductions as a terminal table, then each one's reason on its own line."""
+
     def who(ids: pd.Series, names: pd.Series, groups: pd.Series | None = None) -> list[str]:
         out = []
         for k in range(len(ids)):
