@@ -42,3 +42,30 @@ class ServerError(PowerConnectError):
     """The local Neo4j server could not be installed, started or stopped."""
 
     exit_code = 2
+
+
+def database_failure(exc: Exception) -> DatabaseUnavailable:
+    """A one-line :class:`DatabaseUnavailable` for a driver error met in the middle of a
+    command (the connection lost, a write refused by a constraint, a transient failure)."""
+    from neo4j.exceptions import (  # noqa: PLC0415 (the driver is heavy; errors are rare)
+        ConstraintError,
+        ServiceUnavailable,
+        SessionExpired,
+        TransientError,
+    )
+
+    if isinstance(exc, ServiceUnavailable | SessionExpired):
+        return DatabaseUnavailable(
+            "lost the connection to Neo4j: check that it is still running "
+            "(`powerconnect neo4j status`) and run the command again"
+        )
+    message = getattr(exc, "message", None) or str(exc)
+    first = message.strip().splitlines()[0] if message.strip() else type(exc).__name__
+    if isinstance(exc, ConstraintError):
+        return DatabaseUnavailable(
+            f"Neo4j refused a write: {first} (another load running at the same time, or a "
+            "constraint of your own on :Person?); nothing of the refused batch was written"
+        )
+    if isinstance(exc, TransientError):
+        return DatabaseUnavailable(f"Neo4j is busy: {first}; run the command again")
+    return DatabaseUnavailable(f"Neo4j refused: {first}")

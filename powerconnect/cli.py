@@ -15,9 +15,10 @@ import time
 from typing import Any
 
 import click
+from neo4j.exceptions import DriverError, Neo4jError
 
 from engine.analysis import OUTPUT_COLUMNS, rank_database
-from engine.errors import PowerConnectError
+from engine.errors import PowerConnectError, database_failure
 from engine.ranking import DEFAULT_STRONG
 from engine.settings import ConnectionSettings
 from powerconnect import __version__
@@ -51,6 +52,12 @@ class PowerConnectGroup(click.Group):
         except click.UsageError as exc:
             exc.exit_code = 1  # type: ignore[misc]  # usage is bad input (1); 2: the database
             raise
+        except (Neo4jError, DriverError) as exc:
+            if ctx.find_root().params.get("debug"):
+                raise
+            failure = database_failure(exc)
+            click.echo(f"Error: {failure}", err=True)
+            ctx.exit(failure.exit_code)
         except KeyboardInterrupt:
             click.echo("Interrupted.", err=True)
             ctx.exit(130)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 import pytest
 from click.testing import CliRunner
@@ -104,3 +106,23 @@ def test_the_demo_stores_introductions_for_browser(cli_env: dict[str, str], db: 
     assert result.exit_code == 0, result.output
     records = db.query("browser/recommended_introductions", limit=25)
     assert records, "the saved Browser query finds the demo's introductions"
+
+
+def test_a_write_refused_by_the_database_is_one_line_and_exit_2(
+    cli_env: dict[str, str], db: Database, tmp_path: Path
+) -> None:
+    # A constraint of the user's own (unique names) refuses the loader's write: the CLI says
+    # so in one line, exit 2, no traceback (before, the driver's exception escaped).
+    db.driver.execute_query(
+        "CREATE CONSTRAINT test_unique_name IF NOT EXISTS FOR (p:Person) REQUIRE p.name IS UNIQUE"
+    )
+    try:
+        people = tmp_path / "people.csv"
+        people.write_text("id,name\na,Same Name\nb,Same Name\n")
+        result = CliRunner().invoke(main, ["load", "--people", str(people)], env=cli_env)
+    finally:
+        db.driver.execute_query("DROP CONSTRAINT test_unique_name IF EXISTS")
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("Error: Neo4j refused a write"), lines
