@@ -423,6 +423,7 @@ class LocalServer:
             return False
         os.kill(pid, signal.SIGTERM)
         deadline = time.monotonic() + timeout
+        killed = False
         while time.monotonic() < deadline:
             if not Path(f"/proc/{pid}").exists() or _is_zombie(pid):
                 break
@@ -430,10 +431,13 @@ class LocalServer:
         else:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
+            killed = True
             time.sleep(0.5)
         with contextlib.suppress(ChildProcessError, OSError):
             os.waitpid(pid, os.WNOHANG)
         self.pid_file.unlink(missing_ok=True)
+        if killed:  # a draft archive cut short is worse than none
+            self._class_archive_draft.unlink(missing_ok=True)
         self._keep_class_archive()
         return True
 
