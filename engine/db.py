@@ -204,11 +204,11 @@ class Database:
         batches = ((batch, len(batch)) for batch in _batched(rows, batch_size))
         return self.run_batches(name, batches, progress=progress, **params).counters
 
-    def run_auto_commit(self, name: str, **params: Any) -> None:
+    def run_auto_commit(self, name: str, **params: Any) -> list[Record]:
         """Run a named query in an auto-commit transaction, as ``CALL {...} IN TRANSACTIONS``
-        (batched deletes and updates) requires."""
+        (batched deletes and updates) requires; return its records."""
         with self.session() as session:
-            session.run(queries.load(name), params).consume()
+            return list(session.run(queries.load(name), params))
 
     def clear(self) -> None:
         """Delete every node and relationship (schema kept). Used by tests and the demo."""

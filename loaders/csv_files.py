@@ -22,6 +22,7 @@ a row that is no longer in the file is not deleted from the database.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from pathlib import Path
 from typing import Any
@@ -33,7 +34,7 @@ from engine.db import Database
 from engine.errors import UsageError
 from loaders.model import LoadSummary, People, Progress, Ties, merge_duplicate_pairs
 from loaders.tables import ProblemLog, Table, check_property_names, read_table
-from loaders.writer import DEFAULT_BATCH_SIZE, preparing, write_load
+from loaders.writer import DEFAULT_BATCH_SIZE, preparing, sync_to_files, write_load
 
 __all__ = ["PEOPLE_COLUMNS", "TIE_COLUMNS", "load_csv", "read_people", "read_ties"]
 
@@ -52,6 +53,7 @@ def load_csv(
     *,
     create_missing: bool = False,
     skip_invalid: bool = False,
+    sync: bool = False,
     batch_size: int = DEFAULT_BATCH_SIZE,
     progress: Progress | None = None,
 ) -> LoadSummary:
@@ -63,9 +65,19 @@ def load_csv(
     ones to ``<file>.rejected.csv`` beside each input. A tie naming someone who is not in
     the people file is a problem, unless ``create_missing`` (then they are created with
     just their ``id``). Loading the same files again changes nothing.
+
+    ``sync`` makes the files the whole truth: after the load, people the people file
+    does not list, and explicit ties the ties file does not list, are removed
+    (:func:`loaders.writer.sync_to_files`). It cannot go with ``skip_invalid``: a
+    rejected row would count as removed.
     """
     if people_path is None and ties_path is None:
         raise UsageError("nothing to load: give a people file, a ties file, or both")
+    if sync and skip_invalid:
+        raise UsageError(
+            "--sync cannot go with --skip-invalid: a rejected row would be deleted from the "
+            "database as if the file no longer listed it"
+        )
     started = time.perf_counter()
     with preparing(db) as state:
         problems = ProblemLog()
@@ -90,7 +102,7 @@ def load_csv(
             missing = sorted(i for i in ids.tolist() if i not in listed)
             everyone = everyone + People.bare(missing)
 
-        return write_load(
+        summary = write_load(
             db,
             everyone,
             ties,
@@ -102,6 +114,15 @@ def load_csv(
             rejects_files=rejects,
             duplicates_merged=merged,
         )
+    if not sync:
+        return summary
+    synced = sync_to_files(
+        db,
+        everyone if people_path is not None else None,
+        ties if ties_path is not None else None,
+        batch_size=batch_size,
+    )
+    return dataclasses.replace(summary, synced=synced)
 
 
 def read_people(path: Path, problems: ProblemLog) -> People:

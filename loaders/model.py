@@ -114,6 +114,9 @@ class LoadSummary:
     rejects_files: list[Path] = field(default_factory=list)
     #: wall-clock seconds per phase: "read" (parse and validate), "people", "ties"
     seconds: dict[str, float] = field(default_factory=dict)
+    #: ``load --sync`` only (None otherwise): people and ties deleted because the files no
+    #: longer list them, and explicit ties that fell back to their derived strength
+    synced: tuple[int, int, int] | None = None
 
     def __str__(self) -> str:
         text = (
@@ -126,6 +129,12 @@ class LoadSummary:
             text += " (see " + ", ".join(str(p) for p in self.rejects_files) + ")"
         if self.duplicates_merged:
             text += f"; {self.duplicates_merged} duplicate ties merged"
+        if self.synced is not None:
+            people, ties, fallen = self.synced
+            text += (
+                f"; --sync: {people} people and {ties} ties deleted, "
+                f"{fallen} ties back to their derived strength"
+            )
         if self.seconds:
             parts = ", ".join(f"{k} {v:.1f}" for k, v in self.seconds.items())
             text += f"; {sum(self.seconds.values()):.1f} s ({parts})"

@@ -43,10 +43,12 @@ from neo4j import Record
 
 from engine.db import Database
 from loaders.model import (
+    DERIVED_SOURCES,
     LoadSummary,
     People,
     Progress,
     Ties,
+    canonical,
     changed_properties,
     tie_properties,
 )
@@ -58,6 +60,7 @@ __all__ = [
     "TiesWritten",
     "prepare",
     "preparing",
+    "sync_to_files",
     "write_load",
     "write_people",
     "write_ties",
@@ -67,6 +70,7 @@ __all__ = [
 #: keeps each transaction's memory small.
 DEFAULT_BATCH_SIZE = 20_000
 _READ_BATCH = 20_000
+_SYNC_CHUNK = 1_000  # first people per record when reading explicit ties for --sync
 
 
 @dataclass(frozen=True)
@@ -169,6 +173,48 @@ def write_load(
             "ties": time.perf_counter() - people_done,
         },
     )
+
+
+def sync_to_files(
+    db: Database,
+    people: People | None,
+    ties: Ties | None,
+    *,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+) -> tuple[int, int, int]:
+    """``load --sync``: after a load, delete what the files no longer list.
+
+    With ``people``: every person whose id is not among them is deleted, with their ties
+    and the introductions they take part in (``load_sync_people``), and organizations
+    left without anyone. With ``ties``: every explicit tie (no ``source``) between
+    people that the ties do not list loses its explicit strength: it falls back to the
+    largest strength derived for it by ``load-interactions`` / ``load-linkedin``, or is
+    deleted when there is none. ``None`` leaves that part alone. Returns (people deleted,
+    ties deleted, ties fallen back).
+    """
+    people_deleted = 0
+    if people is not None:
+        rows = db.run_auto_commit("load_sync_people", keep=list(people.ids), batch=batch_size)
+        people_deleted = int(rows[0]["deleted"]) if rows else 0
+        db.query("load_sync_organizations")
+    deletes: list[int] = []
+    fallbacks: list[list[Any]] = []
+    if ties is not None:
+        a, b = canonical(ties.a, ties.b)
+        listed = set(zip(a.tolist(), b.tolist(), strict=True))
+        for rec in db.stream("load_sync_ties", chunk=_SYNC_CHUNK):
+            for tie, x, y, *derived in rec["ties"]:
+                if (x, y) in listed or (y, x) in listed:
+                    continue
+                found = [(v, s) for v, s in zip(derived, DERIVED_SOURCES, strict=True) if v]
+                if found:
+                    value, source = max(found)
+                    fallbacks.append([tie, {"strength": value, "source": source}])
+                else:
+                    deletes.append(tie)
+        db.run_batches("load_ties_delete", _chunks(deletes, batch_size))
+        db.run_batches("load_ties_update", _chunks(fallbacks, batch_size))
+    return people_deleted, len(deletes), len(fallbacks)
 
 
 # ------------------------------------------------------------------------ people

@@ -90,6 +90,12 @@ def strength_options(f: F) -> F:
     is_flag=True,
     help="Create people the ties name but the people file does not (with just their id)",
 )
+@click.option(
+    "--sync",
+    is_flag=True,
+    help="Make the files the whole truth: delete people not in --people (with their ties) "
+    "and explicit ties not in --ties (a tie with a derived strength keeps that instead)",
+)
 @load_options
 @connection_options
 def load(
@@ -97,6 +103,7 @@ def load(
     people_path: Path | None,
     ties_path: Path | None,
     create_missing: bool,
+    sync: bool,
     skip_invalid: bool,
     batch_size: int,
 ) -> None:
@@ -106,11 +113,14 @@ def load(
     largest strength. A strength given here is explicit: it wins over strengths
     derived by load-interactions or load-linkedin, now and on later loads. The whole
     input is checked before anything is written; loading the same files twice
-    changes nothing.
+    changes nothing. Loads add and update; with --sync they also remove the people
+    and the explicit ties that the files no longer list.
 
     Example:
 
         powerconnect load --people people.csv --ties ties.csv
+
+        powerconnect load --people people.csv --ties ties.csv --sync
     """
     with open_database(settings) as db, _progress() as progress:
         summary = loaders.load_csv(
@@ -119,6 +129,7 @@ def load(
             ties_path,
             create_missing=create_missing,
             skip_invalid=skip_invalid,
+            sync=sync,
             batch_size=batch_size,
             progress=progress,
         )

@@ -13,7 +13,7 @@ from click.testing import CliRunner, Result
 
 from engine import queries
 from engine.db import Database
-from loaders import load_csv
+from loaders import load_csv, load_interactions
 from powerconnect.cli import main
 from powerconnect.load_commands import register
 
@@ -180,6 +180,68 @@ def test_a_hub_whose_file_names_few_of_its_ties_is_updated_in_place(
     assert len(ties) == 14
     assert ties[("hub", "p03")]["strength"] == 0.9
     assert ties[("hub", "p13")]["strength"] == 0.7
+
+
+def _sync_network(db: Database, tmp_path: Path) -> tuple[Path, Path]:
+    """ann, bob, cy, dee (alone at Solo); explicit ties ann-bob, ann-cy, bob-cy, cy-dee; an
+    interaction log gives ann-cy a derived strength too; dee takes part in an introduction.
+    Returns the reduced files: dee and the ties bob-cy and ann-cy are gone from them."""
+    people, ties = tmp_path / "people.csv", tmp_path / "ties.csv"
+    people.write_text("id,name,organization\nann,Ann,Acme\nbob,Bob,Acme\ncy,Cy,\ndee,Dee,Solo\n")
+    ties.write_text("source,target,strength\nann,bob,0.8\nann,cy,0.9\nbob,cy,0.4\ncy,dee,0.7\n")
+    load_csv(db, people, ties)
+    log = tmp_path / "log.csv"
+    log.write_text("from,to,timestamp\nann,cy,2024-01-01T09:00:00Z\ncy,ann,2024-01-02T09:00:00Z\n")
+    load_interactions(db, [log])
+    db.driver.execute_query(
+        "MATCH (b:Person {id: 'cy'}), (a:Person {id: 'ann'}), (c:Person {id: 'dee'}) "
+        "CREATE (b)-[:CAN_INTRODUCE]->(i:Introduction {id: 'x'})-[:INTRODUCES]->(a), "
+        "(i)-[:TO]->(c)"
+    )
+    fewer_people, fewer_ties = tmp_path / "people2.csv", tmp_path / "ties2.csv"
+    fewer_people.write_text("id,name,organization\nann,Ann,Acme\nbob,Bob,Acme\ncy,Cy,\n")
+    fewer_ties.write_text("source,target,strength\nbob,ann,0.8\n")
+    return fewer_people, fewer_ties
+
+
+def test_sync_deletes_what_the_files_no_longer_list(db: Database, tmp_path: Path) -> None:
+    people, ties = _sync_network(db, tmp_path)
+    derived = ties_of(db)[("ann", "cy")]["strength_interactions"]
+
+    summary = load_csv(db, people, ties, sync=True)
+
+    # dee is gone with her tie and her introduction; Solo had only her
+    assert sorted(people_of(db)) == ["ann", "bob", "cy"]
+    assert works_at(db) == {"Acme": ["ann", "bob"]}
+    records, _, _ = db.driver.execute_query("MATCH (i:Introduction) RETURN count(i) AS n")
+    assert records[0]["n"] == 0
+    # bob-cy had only its explicit strength: deleted; ann-cy falls back to the derived one
+    got = ties_of(db)
+    assert set(got) == {("ann", "bob"), ("ann", "cy")}
+    assert got[("ann", "cy")]["strength"] == derived
+    assert got[("ann", "cy")]["source"] == "interactions"
+    assert got[("ann", "bob")] == {"strength": 0.8}
+    assert summary.synced == (1, 1, 1)
+    assert "--sync: 1 people and 1 ties deleted, 1 ties back to their derived strength" in str(
+        summary
+    )
+    # in sync now: doing it again deletes nothing
+    assert load_csv(db, people, ties, sync=True).synced == (0, 0, 0)
+
+
+def test_without_sync_a_load_never_deletes(db: Database, tmp_path: Path) -> None:
+    people, ties = _sync_network(db, tmp_path)
+    before = snapshot(db)
+    summary = load_csv(db, people, ties)
+    assert summary.synced is None
+    assert snapshot(db) == before
+
+
+def test_sync_cannot_go_with_skip_invalid(db: Database, cli_env: dict[str, str]) -> None:
+    result = run(cli_env, "load", "--people", DATA / "people.csv", "--sync", "--skip-invalid")
+    assert result.exit_code == 1
+    assert "--sync cannot go with --skip-invalid" in result.output
+    assert people_of(db) == {}
 
 
 def test_progress_is_reported_per_stage(db: Database) -> None:
