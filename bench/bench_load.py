@@ -219,6 +219,14 @@ def admin_import(server: Server, people: Path, ties: Path, work: Path) -> float:
 
 
 # ------------------------------------------------------------------------ main
+def cpu_probe() -> float:
+    """Seconds for a fixed pure-Python loop: how fast the cores are right now. On a shared
+    VM the same loop varies by a third from minute to minute, and so do the loads."""
+    started = time.perf_counter()
+    sum(range(50_000_000))
+    return time.perf_counter() - started
+
+
 def say(text: str) -> None:
     print(text, flush=True)
 
@@ -232,6 +240,7 @@ def main() -> None:
 
     work = Path(tempfile.mkdtemp(prefix="bench-load-"))
     load_before = os.getloadavg()
+    probe_before = cpu_probe()
     say(f"date             {datetime.now().astimezone().isoformat(timespec='seconds')}")
     say(
         f"machine          {os.cpu_count()} cores, {platform.processor() or platform.machine()}, "
@@ -303,6 +312,10 @@ def main() -> None:
     say(f"target           {args.ties:,} ties in <= 30 s through powerconnect load: {verdict}")
     load_after = os.getloadavg()
     say(f"load average     {load_after[0]:.2f} at the end")
+    say(
+        f"cpu probe        {probe_before:.2f} s at the start, {cpu_probe():.2f} s at the end "
+        "(sum(range(5e7)); lower is faster)"
+    )
     if args.keep:
         say(f"kept             {work}")
     else:
