@@ -142,3 +142,12 @@ def test_a_password_starting_with_a_dash_is_set(local_server: LocalServer, tmp_p
     server = LocalServer(home=local_server.home, server_dir=tmp_path / "srv")
     server._set_initial_password("-starts-with-a-dash")
     assert (server.data_dir / "dbms" / "auth.ini").exists()
+
+
+def test_install_builds_the_class_archive_once(local_server: LocalServer) -> None:
+    # `make test` runs `powerconnect neo4j install` first, whose training run left the
+    # archive (powerconnect.class_archive); a second install keeps it and starts nothing.
+    from powerconnect.class_archive import build_class_archive
+
+    assert local_server.class_archive.stat().st_size > 0
+    assert build_class_archive(local_server.home) is False
