@@ -39,8 +39,8 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_measures import preferential_attachment  # noqa: E402
-from bench_rank import PASSWORD, imported_server  # noqa: E402
+
+from bench_rank import PASSWORD, generated_graph, imported_server  # noqa: E402
 
 from engine.analysis import rank_database  # noqa: E402
 from engine.db import Database  # noqa: E402
@@ -87,13 +87,8 @@ def main() -> None:
     parser.add_argument("--verbose", action="store_true", help="print every query's answer")
     args = parser.parse_args()
 
-    t0 = time.perf_counter()
-    g = preferential_attachment(args.people, args.m, args.seed)
+    g = generated_graph(args.people, args.m, args.seed)
     degree = g.degree
-    print(
-        f"graph: {g.n} people, {g.m} ties, max degree {int(degree.max())} "
-        f"({time.perf_counter() - t0:.1f} s to generate)"
-    )
     rng = np.random.default_rng(args.seed + 1)
     ids = g.ids
     pairs = [tuple(ids[rng.choice(g.n, 2, replace=False)]) for _ in range(args.pairs)]

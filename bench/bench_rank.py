@@ -58,6 +58,17 @@ def write_import_csv(g: TieGraph, folder: Path) -> tuple[Path, Path]:
     return people, ties
 
 
+def generated_graph(people: int, m: int, seed: int) -> TieGraph:
+    """bench_measures' seeded preferential-attachment graph, with a line saying what it is."""
+    t0 = time.perf_counter()
+    g = preferential_attachment(people, m, seed)
+    print(
+        f"graph: {g.n} people, {g.m} ties, max degree {int(g.degree.max())} "
+        f"({time.perf_counter() - t0:.1f} s to generate)"
+    )
+    return g
+
+
 @contextmanager
 def imported_server(
     g: TieGraph, *, heap: str, pagecache: str, prefix: str
@@ -109,13 +120,7 @@ def main() -> None:
     parser.add_argument("--pagecache", default="1g")
     args = parser.parse_args()
 
-    t0 = time.perf_counter()
-    g = preferential_attachment(args.people, args.m, args.seed)
-    degree = g.degree
-    print(
-        f"graph: {g.n} people, {g.m} ties, max degree {int(degree.max())} "
-        f"({time.perf_counter() - t0:.1f} s to generate)"
-    )
+    g = generated_graph(args.people, args.m, args.seed)
 
     with imported_server(g, heap=args.heap, pagecache=args.pagecache, prefix="pc-bench-rank-") as (
         server,

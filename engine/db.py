@@ -201,8 +201,9 @@ class Database:
     ) -> dict[str, int]:
         """:meth:`run_batches` over ``rows`` cut into batches of ``batch_size``; returns
         the summed update counters (``nodes_created``, ``properties_set``, ...)."""
-        batches = ((batch, len(batch)) for batch in _batched(rows, batch_size))
-        return self.run_batches(name, batches, progress=progress, **params).counters
+        return self.run_batches(
+            name, batched(rows, batch_size), progress=progress, **params
+        ).counters
 
     def run_auto_commit(self, name: str, **params: Any) -> list[Record]:
         """Run a named query in an auto-commit transaction, as ``CALL {...} IN TRANSACTIONS``
@@ -218,15 +219,16 @@ class Database:
             ).consume()
 
 
-def _batched(rows: Iterable[Any], size: int) -> Iterator[list[Any]]:
+def batched(rows: Iterable[Any], size: int) -> Iterator[Batch]:
+    """``rows`` cut into :data:`Batch` es of ``size`` rows, each weighing its row count."""
     batch: list[Any] = []
     for row in rows:
         batch.append(row)
         if len(batch) >= size:
-            yield batch
+            yield batch, len(batch)
             batch = []
     if batch:
-        yield batch
+        yield batch, len(batch)
 
 
 def _calls(batches: Iterable[Batch], call_weight: int) -> Iterator[tuple[list[list[Any]], int]]:

@@ -261,29 +261,29 @@ def _member(
     return Contact(name=name, url=url, email=_primary_email(directory))
 
 
-def _profile_name(directory: Path) -> str | None:
-    path = _find(directory, "Profile.csv")
+def _optional_table(directory: Path, name: str) -> Table | None:
+    """An export's optional file (Profile.csv, Email Addresses.csv) read as a table; None
+    when it is missing or unreadable: the member is then known by what else there is."""
+    path = _find(directory, name)
     if path is None:
         return None
     try:
-        table = read_table(path, ProblemLog())
+        return read_table(path, ProblemLog())
     except InvalidInput:
         return None
-    if not len(table) or "First Name" not in table.columns:
+
+
+def _profile_name(directory: Path) -> str | None:
+    table = _optional_table(directory, "Profile.csv")
+    if table is None or not len(table) or "First Name" not in table.columns:
         return None
     name = " ".join(x for x in (_text(table, "First Name")[0], _text(table, "Last Name")[0]) if x)
     return name or None
 
 
 def _primary_email(directory: Path) -> str | None:
-    path = _find(directory, "Email Addresses.csv")
-    if path is None:
-        return None
-    try:
-        table = read_table(path, ProblemLog())
-    except InvalidInput:
-        return None
-    if "Email Address" not in table.columns:
+    table = _optional_table(directory, "Email Addresses.csv")
+    if table is None or "Email Address" not in table.columns:
         return None
     emails = _text(table, "Email Address")
     primary = _text(table, "Primary")

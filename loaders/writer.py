@@ -30,7 +30,7 @@ the same record and are reused alike once a node is deleted, so ``id()``'s depre
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -39,9 +39,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from neo4j import Record
 
-from engine.db import Database
+from engine.db import Batch, Database, batched
 from loaders.model import (
     DERIVED_SOURCES,
     LoadSummary,
@@ -212,8 +211,8 @@ def sync_to_files(
                     fallbacks.append([tie, {"strength": value, "source": source}])
                 else:
                     deletes.append(tie)
-        db.run_batches("load_ties_delete", _chunks(deletes, batch_size))
-        db.run_batches("load_ties_update", _chunks(fallbacks, batch_size))
+        db.run_batches("load_ties_delete", batched(deletes, batch_size))
+        db.run_batches("load_ties_update", batched(fallbacks, batch_size))
     return people_deleted, len(deletes), len(fallbacks)
 
 
@@ -234,8 +233,8 @@ def write_people(
         any_people = bool(db.query("load_database_state")[0]["people"])
     existing: dict[str, tuple[int, dict[str, Any], list[str]]] = {}
     if len(people) and any_people:
-        lookups = _chunks(people.ids, _READ_BATCH)
-        for rec in _run(db, "load_people_existing", lookups, write=False):
+        lookups = batched(people.ids, _READ_BATCH)
+        for rec in db.read_batches("load_people_existing", lookups):
             for pid, eid, props, orgs in rec["people"]:
                 existing[pid] = (eid, props, orgs)
 
@@ -268,11 +267,12 @@ def write_people(
 
     total = len(creates) + len(updates) + len(org_rows) + len(new_orgs)
     done = _Counter("people", total, progress)
-    for rec in _run(db, "load_people_create", _chunks(creates, batch_size), progress=done):
+    new_people = db.run_batches("load_people_create", batched(creates, batch_size), progress=done)
+    for rec in new_people.records:
         node_ids.update(rec["people"])
-    _run(db, "load_people_update", _chunks(updates, batch_size), progress=done)
+    db.run_batches("load_people_update", batched(updates, batch_size), progress=done)
     org_rows += [[node_ids[pid], org] for pid, org in new_orgs]
-    _run(db, "load_people_organizations", _chunks(org_rows, batch_size), progress=done)
+    db.run_batches("load_people_organizations", batched(org_rows, batch_size), progress=done)
     return PeopleWritten(
         created=len(creates),
         updated=updated,
@@ -325,7 +325,7 @@ def write_ties(
     found: dict[tuple[int, int], tuple[int, dict[str, Any]]] = {}
     if len(maybe):
         lookups = _grouped(ea[maybe], ca[maybe], [eb[maybe]], _READ_BATCH)
-        for rec in _run(db, "load_ties_existing", lookups, write=False):
+        for rec in db.read_batches("load_ties_existing", lookups):
             for a, b, tie, props in rec["ties"]:
                 found.setdefault((a, b), (tie, props))
     merges: list[list[Any]] = []
@@ -366,11 +366,13 @@ def write_ties(
         batches = _grouped(ea[creates], ca[creates], columns, batch_size)
         # explicit (csv) ties get no source property (see loaders.model)
         source = None if ties.source == "csv" else ties.source
-        for rec in _run(db, query, batches, progress=done, source=source):
+        for rec in db.run_batches(query, batches, progress=done, source=source).records:
             created += rec["created"]
-    for rec in _run(db, "load_ties_merge", _chunks(merges, batch_size), progress=done):
+    for rec in db.run_batches(
+        "load_ties_merge", batched(merges, batch_size), progress=done
+    ).records:
         created += rec["written"]
-    _run(db, "load_ties_update", _chunks(updates, batch_size), progress=done)
+    db.run_batches("load_ties_update", batched(updates, batch_size), progress=done)
     return TiesWritten(created=created, updated=len(updates), unchanged=n - created - len(updates))
 
 
@@ -401,15 +403,9 @@ class _Counter:
             self.progress(self.stage, self.done, self.total)
 
 
-def _chunks(rows: list[Any], size: int) -> Iterator[tuple[list[Any], int]]:
-    for start in range(0, len(rows), size):
-        chunk = rows[start : start + size]
-        yield chunk, len(chunk)
-
-
 def _grouped(
     key: np.ndarray, code: np.ndarray, columns: list[np.ndarray], size: int
-) -> Iterator[tuple[list[Any], int]]:
+) -> Iterator[Batch]:
     """Batches of ``size`` items, each a list of ``[key, [col values], [col values], ...]``
     rows, one per distinct key in the batch. ``code`` is an integer per key (sorting
     one integer code per person is faster than sorting the keys)."""
@@ -428,20 +424,3 @@ def _grouped(
                 row.append(col[lo:hi])
             rows.append(row)
         yield rows, len(c)
-
-
-def _run(
-    db: Database,
-    name: str,
-    batches: Iterable[tuple[list[Any], int]],
-    *,
-    write: bool = True,
-    progress: _Counter | None = None,
-    **params: Any,
-) -> list[Record]:
-    """Run the named query over ``batches`` (one transaction per batch) and return the
-    records of all batches: writes through :meth:`Database.run_batches`, lookups through
-    :meth:`Database.read_batches`."""
-    if not write:
-        return db.read_batches(name, batches)
-    return db.run_batches(name, batches, progress=progress, **params).records

@@ -44,20 +44,16 @@ class PowerConnectGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except PowerConnectError as exc:
+        except (PowerConnectError, Neo4jError, DriverError) as exc:
+            # driver errors met mid-command (connection lost, a write refused) read as ours
             if ctx.find_root().params.get("debug"):
                 raise
-            click.echo(f"Error: {exc}", err=True)
-            ctx.exit(exc.exit_code)
+            error = exc if isinstance(exc, PowerConnectError) else database_failure(exc)
+            click.echo(f"Error: {error}", err=True)
+            ctx.exit(error.exit_code)
         except click.UsageError as exc:
             exc.exit_code = 1  # type: ignore[misc]  # usage is bad input (1); 2: the database
             raise
-        except (Neo4jError, DriverError) as exc:
-            if ctx.find_root().params.get("debug"):
-                raise
-            failure = database_failure(exc)
-            click.echo(f"Error: {failure}", err=True)
-            ctx.exit(failure.exit_code)
         except KeyboardInterrupt:
             click.echo("Interrupted.", err=True)
             ctx.exit(130)

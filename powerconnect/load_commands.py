@@ -122,18 +122,16 @@ def load(
 
         powerconnect load --people people.csv --ties ties.csv --sync
     """
-    with open_database(settings) as db, _progress() as progress:
-        summary = loaders.load_csv(
-            db,
-            people_path,
-            ties_path,
-            create_missing=create_missing,
-            skip_invalid=skip_invalid,
-            sync=sync,
-            batch_size=batch_size,
-            progress=progress,
-        )
-    _report(summary)
+    _load(
+        settings,
+        loaders.load_csv,
+        people_path,
+        ties_path,
+        create_missing=create_missing,
+        skip_invalid=skip_invalid,
+        sync=sync,
+        batch_size=batch_size,
+    )
 
 
 @click.command("load-interactions")
@@ -166,17 +164,15 @@ def load_interactions(
 
         powerconnect load-interactions emails.csv meetings.csv --half-life 90
     """
-    with open_database(settings) as db, _progress() as progress:
-        summary = loaders.load_interactions(
-            db,
-            list(logs),
-            half_life_days=half_life,
-            as_of=_utc(as_of),
-            skip_invalid=skip_invalid,
-            batch_size=batch_size,
-            progress=progress,
-        )
-    _report(summary)
+    _load(
+        settings,
+        loaders.load_interactions,
+        list(logs),
+        half_life_days=half_life,
+        as_of=_utc(as_of),
+        skip_invalid=skip_invalid,
+        batch_size=batch_size,
+    )
 
 
 @click.command("load-linkedin")
@@ -208,17 +204,15 @@ def load_linkedin(
 
         powerconnect load-linkedin exports/ann exports/bob
     """
-    with open_database(settings) as db, _progress() as progress:
-        summary = loaders.load_linkedin(
-            db,
-            list(directories),
-            half_life_days=half_life,
-            as_of=_utc(as_of),
-            skip_invalid=skip_invalid,
-            batch_size=batch_size,
-            progress=progress,
-        )
-    _report(summary)
+    _load(
+        settings,
+        loaders.load_linkedin,
+        list(directories),
+        half_life_days=half_life,
+        as_of=_utc(as_of),
+        skip_invalid=skip_invalid,
+        batch_size=batch_size,
+    )
 
 
 def register(group: click.Group) -> None:
@@ -230,7 +224,12 @@ def register(group: click.Group) -> None:
 
 
 # ------------------------------------------------------------------------ output
-def _report(summary: LoadSummary) -> None:
+def _load(
+    settings: ConnectionSettings, loader: Callable[..., LoadSummary], *args: Any, **kw: Any
+) -> None:
+    """Run one of the library's loaders with a progress bar, and print its summary."""
+    with open_database(settings) as db, _progress() as progress:
+        summary = loader(db, *args, progress=progress, **kw)
     click.echo(f"Loaded {summary}.")
 
 
