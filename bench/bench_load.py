@@ -26,6 +26,7 @@ printed with them.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import platform
 import resource
@@ -140,7 +141,16 @@ def jvm_cpu(server: Server) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def reap_stopped_servers() -> None:
+    """Collect the exit status of JVMs this script stopped, so that their CPU time is not
+    counted as the next load's (it joins RUSAGE_CHILDREN when the child is reaped)."""
+    with contextlib.suppress(ChildProcessError):
+        while os.waitpid(-1, os.WNOHANG)[0]:
+            pass
+
+
 def powerconnect_load(server: Server, people: Path, ties: Path, *options: str) -> Run:
+    reap_stopped_servers()
     server_before = jvm_cpu(server)
     client_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
@@ -241,6 +251,13 @@ def main() -> None:
         action="store_true",
         help="only the load on a server just started (about a minute; to repeat that figure)",
     )
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="with --cold-only: this many cold loads, each on a server just restarted with an "
+        "empty database (the VM's speed drifts; one run is one sample)",
+    )
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="bench-load-"))
@@ -287,8 +304,21 @@ def main() -> None:
         assert counts(server) == (args.people, args.ties), counts(server)
         say(cold_run.line("load (cold JVM)", args.ties))
         if args.cold_only:
-            verdict = "met" if cold_run.seconds <= 30 else "NOT met"
-            say(f"target           <= 30 s on a server just started: {verdict}")
+            colds = [cold_run.seconds]
+            for i in range(2, args.repeat + 1):
+                server.wipe()
+                probe = cpu_probe()
+                again = powerconnect_load(server, people_csv, ties_csv)
+                assert counts(server) == (args.people, args.ties), counts(server)
+                say(f"cpu probe        {probe:.2f} s (before run #{i})")
+                say(again.line(f"load (cold) #{i}", args.ties))
+                colds.append(again.seconds)
+            met = sum(s <= 30 for s in colds)
+            say(
+                f"target           <= 30 s on a server just started: met in {met} of "
+                f"{len(colds)} (median {np.median(colds):.1f} s, {min(colds):.1f}-"
+                f"{max(colds):.1f} s)"
+            )
 
         else:
             again = powerconnect_load(server, people_csv, ties_csv)
@@ -305,6 +335,7 @@ def main() -> None:
     finally:
         local.stop()
     if args.cold_only:
+        say(f"cpu probe        {probe_before:.2f} s at the start (sum(range(5e7)); lower: faster)")
         shutil.rmtree(work, ignore_errors=True)
         return
 

@@ -47,9 +47,9 @@ def default_home() -> Path:
 
 
 #: The JVM options of the neo4j.conf that ships with Neo4j 5.26 (``server.jvm.additional``),
-#: less ``-XX:+AlwaysPreTouch`` (it touches the whole heap at start: slower to start, for
-#: no gain on a desktop). Without the ``--add-opens`` lines the page cache runs in its slow
-#: "fallback mode" (debug.log warns so) and the transaction log cannot preallocate.
+#: for the server and its admin tool; the server also gets :data:`SERVER_JVM_OPTIONS`.
+#: Without the ``--add-opens`` lines the page cache runs in its slow "fallback mode"
+#: (debug.log warns so) and the transaction log cannot preallocate.
 JVM_OPTIONS = (
     "-XX:+UseG1GC",
     "-XX:-OmitStackTraceInFastThrow",
@@ -71,6 +71,12 @@ JVM_OPTIONS = (
     "-Dlog4j.layout.jsonTemplate.maxStringLength=32768",
     "-Dfile.encoding=UTF-8",
 )
+
+#: The rest of neo4j.conf's options, for the server only: ``-XX:+AlwaysPreTouch`` commits
+#: and touches the whole heap at start (a fraction of a second per GB) instead of taking
+#: a page fault on each new page while the first queries run; a first load of a million
+#: ties on a server just started used about 3 s less CPU with it (bench/bench_load.py).
+SERVER_JVM_OPTIONS = ("-XX:+AlwaysPreTouch",)
 
 
 @dataclass(frozen=True)
@@ -325,6 +331,7 @@ class LocalServer:
             f"-Xms{self.heap}",
             f"-Xmx{self.heap}",
             *JVM_OPTIONS,
+            *SERVER_JVM_OPTIONS,
             *self._cds_options(),
             "-cp",
             self._classpath(),
@@ -425,7 +432,7 @@ class LocalServer:
         deadline = time.monotonic() + timeout
         killed = False
         while time.monotonic() < deadline:
-            if not Path(f"/proc/{pid}").exists() or _is_zombie(pid):
+            if _has_exited(pid):
                 break
             time.sleep(0.1)
         else:
@@ -442,12 +449,16 @@ class LocalServer:
         return True
 
 
-def _is_zombie(pid: int) -> bool:
+def _has_exited(pid: int) -> bool:
+    """Whether the process is gone, or a zombie whose threads have all ended. A JVM's main
+    thread can be a zombie while its other threads still shut down and hold the ports (with
+    ``-XX:+AlwaysPreTouch`` for a few tenths of a second, freeing the heap)."""
     try:
         stat = Path(f"/proc/{pid}/stat").read_text()
+        threads = len(os.listdir(f"/proc/{pid}/task"))
     except OSError:
         return True
-    return stat.rsplit(")", 1)[-1].split()[0] == "Z"
+    return stat.rsplit(")", 1)[-1].split()[0] == "Z" and threads <= 1
 
 
 def free_port() -> int:

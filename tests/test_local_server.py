@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import os
 import stat
+import subprocess
+import sys
+import time
 import urllib.request
 from pathlib import Path
 
@@ -14,7 +17,7 @@ from engine.db import Database
 from engine.errors import DatabaseUnavailable, ServerError
 from engine.settings import ConnectionSettings
 from powerconnect.cli import main
-from powerconnect.server import LocalServer, free_port
+from powerconnect.server import LocalServer, _has_exited, free_port
 
 
 def test_bolt_answers_return_1_with_the_password(db: Database) -> None:
@@ -93,6 +96,10 @@ def test_a_second_server_generates_a_private_password_keeps_data_and_stops_clean
             db.driver.execute_query("CREATE (:Person {id: 'kept'})")
         assert server.stop() is True
         assert _our_jvms(server) == []
+        # stop() waits for the ports too, so a start right after it finds them free (the
+        # JVM's main thread exits before the threads that hold them)
+        assert not server._port_busy(server.bolt_port)
+        assert not server._port_busy(server.http_port)
         # the first stop of an install leaves the class-data-sharing archive; starts use it
         assert server.class_archive.stat().st_size > 0
         assert server.start() is True  # the data directory survives a restart
@@ -151,3 +158,27 @@ def test_install_builds_the_class_archive_once(local_server: LocalServer) -> Non
 
     assert local_server.class_archive.stat().st_size > 0
     assert build_class_archive(local_server.home) is False
+
+
+def test_a_process_whose_main_thread_ended_has_not_exited_while_its_threads_run() -> None:
+    # A JVM being stopped looks like this for a moment: its main thread is a zombie while
+    # other threads still shut down and hold the ports. stop() must wait for them.
+    code = (
+        "import ctypes, threading, time; "
+        "threading.Thread(target=time.sleep, args=(60,)).start(); "
+        "ctypes.CDLL(None).pthread_exit(None)"
+    )
+    proc = subprocess.Popen([sys.executable, "-c", code])
+    try:
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            state = Path(f"/proc/{proc.pid}/stat").read_text().rsplit(")", 1)[-1].split()[0]
+            if state == "Z":
+                break
+            time.sleep(0.05)
+        assert state == "Z"
+        assert not _has_exited(proc.pid)
+    finally:
+        proc.kill()
+        proc.wait()
+    assert _has_exited(proc.pid)
