@@ -75,7 +75,7 @@ JVM_OPTIONS = (
 #: The rest of neo4j.conf's options, for the server only: ``-XX:+AlwaysPreTouch`` commits
 #: and touches the whole heap at start (a fraction of a second per GB) instead of taking
 #: a page fault on each new page while the first queries run; a first load of a million
-#: ties on a server just started used about 3 s less CPU with it (bench/bench_load.py).
+#: ties on a server just started used about 4 s less CPU with it (loaders/README.md).
 SERVER_JVM_OPTIONS = ("-XX:+AlwaysPreTouch",)
 
 
@@ -449,16 +449,24 @@ class LocalServer:
         return True
 
 
+def _process_state(pid: int) -> str | None:
+    """The state letter of a process from /proc (``R``, ``S``, ``Z``, ...); None if gone."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[-1].split()[0]
+    except OSError:
+        return None
+
+
 def _has_exited(pid: int) -> bool:
     """Whether the process is gone, or a zombie whose threads have all ended. A JVM's main
     thread can be a zombie while its other threads still shut down and hold the ports (with
     ``-XX:+AlwaysPreTouch`` for a few tenths of a second, freeing the heap)."""
+    state = _process_state(pid)
     try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
         threads = len(os.listdir(f"/proc/{pid}/task"))
     except OSError:
         return True
-    return stat.rsplit(")", 1)[-1].split()[0] == "Z" and threads <= 1
+    return state is None or (state == "Z" and threads <= 1)
 
 
 def free_port() -> int:

@@ -17,7 +17,7 @@ from engine.db import Database
 from engine.errors import DatabaseUnavailable, ServerError
 from engine.settings import ConnectionSettings
 from powerconnect.cli import main
-from powerconnect.server import LocalServer, _has_exited, free_port
+from powerconnect.server import LocalServer, _has_exited, _process_state, free_port
 
 
 def test_bolt_answers_return_1_with_the_password(db: Database) -> None:
@@ -96,8 +96,8 @@ def test_a_second_server_generates_a_private_password_keeps_data_and_stops_clean
             db.driver.execute_query("CREATE (:Person {id: 'kept'})")
         assert server.stop() is True
         assert _our_jvms(server) == []
-        # stop() waits for the ports too, so a start right after it finds them free (the
-        # JVM's main thread exits before the threads that hold them)
+        # stop() waits for the JVM's last thread, not just its main thread, so the ports are
+        # already free for a start right after it
         assert not server._port_busy(server.bolt_port)
         assert not server._port_busy(server.http_port)
         # the first stop of an install leaves the class-data-sharing archive; starts use it
@@ -171,12 +171,9 @@ def test_a_process_whose_main_thread_ended_has_not_exited_while_its_threads_run(
     proc = subprocess.Popen([sys.executable, "-c", code])
     try:
         deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            state = Path(f"/proc/{proc.pid}/stat").read_text().rsplit(")", 1)[-1].split()[0]
-            if state == "Z":
-                break
+        while _process_state(proc.pid) != "Z" and time.monotonic() < deadline:
             time.sleep(0.05)
-        assert state == "Z"
+        assert _process_state(proc.pid) == "Z"
         assert not _has_exited(proc.pid)
     finally:
         proc.kill()
