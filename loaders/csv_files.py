@@ -62,9 +62,10 @@ def load_csv(
     The whole input is read and validated first; any problem refuses the load before
     anything is written (:class:`~engine.errors.InvalidInput` with file, line and
     reason), unless ``skip_invalid``, which loads the good rows and writes the rejected
-    ones to ``<file>.rejected.csv`` beside each input. A tie naming someone who is not in
-    the people file is a problem, unless ``create_missing`` (then they are created with
-    just their ``id``). Loading the same files again changes nothing.
+    ones to ``<name>.rejected.csv`` beside each input ``<name>.csv``. A tie naming
+    someone who is not in the people file is a problem, unless ``create_missing`` (then
+    they are created with just their ``id``). Loading the same files again changes
+    nothing.
 
     ``sync`` makes the files the whole truth: after the load, people the people file
     does not list, and explicit ties the ties file does not list, are removed

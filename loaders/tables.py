@@ -7,7 +7,7 @@ and what is wrong. Row-level problems are collected in a :class:`ProblemLog` rat
 than raised, so that the whole input is validated before anything is written; then
 :meth:`ProblemLog.settle` either refuses the load (the default) or, with
 ``--skip-invalid``, writes the rejected rows with their reasons to
-``<input>.rejected.csv`` beside each input.
+``<name>.rejected.csv`` beside each input ``<name>.csv``.
 
 Speed: a file without any ``"`` is parsed by pandas' C reader (one record per line,
 so line numbers are exact); a file with quotes, where a record may span lines, goes

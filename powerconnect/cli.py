@@ -41,6 +41,13 @@ from powerconnect.server import LocalServer
 class PowerConnectGroup(click.Group):
     """A click group that turns library errors into messages and exit codes."""
 
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as exc:  # `powerconnect --bogus`, or no command at all
+            exc.exit_code = 1  # type: ignore[misc]  # usage is bad input (1), as below
+            raise
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)

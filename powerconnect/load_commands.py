@@ -47,7 +47,7 @@ def load_options(f: F) -> F:
         "--skip-invalid",
         is_flag=True,
         help="Load the good rows and write the rejected ones, with reasons, to "
-        "<input>.rejected.csv beside each input (default: refuse the whole load)",
+        "NAME.rejected.csv beside each input NAME.csv (default: refuse the whole load)",
     )(f)
     return f
 

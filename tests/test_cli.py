@@ -77,6 +77,24 @@ def test_a_wrong_password_is_exit_2(cli_env: dict[str, str]) -> None:
     assert "certainly-wrong" not in result.output
 
 
+@pytest.mark.parametrize(
+    ("args", "shown"),
+    [
+        (["--bogus"], "No such option '--bogus'"),
+        ([], "Usage: powerconnect [OPTIONS] COMMAND"),
+        (["rank", "--bogus"], "No such option '--bogus'"),
+        (["no-such-command"], "No such command 'no-such-command'"),
+    ],
+)
+def test_bad_usage_exits_1_at_every_level(args: list[str], shown: str) -> None:
+    # README, CLI: "1 bad input or usage"; click's own default would be 2, which powerconnect
+    # keeps for an unreachable database
+    result = CliRunner().invoke(main, args, prog_name="powerconnect")
+    assert result.exit_code == 1, result.output
+    assert shown in result.output
+    assert "Traceback" not in result.output
+
+
 def test_a_missing_file_is_exit_1_not_a_traceback(cli_env: dict[str, str]) -> None:
     result = CliRunner().invoke(main, ["load", "--people", "/no/such/people.csv"], env=cli_env)
     assert result.exit_code == 1
