@@ -24,17 +24,25 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from collections.abc import Callable, Collection
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from engine.db import Database
+from engine.db import Database, batched
 from engine.errors import UsageError
 from loaders.model import LoadSummary, People, Progress, Ties, merge_duplicate_pairs
 from loaders.tables import ProblemLog, Table, check_property_names, read_table
-from loaders.writer import DEFAULT_BATCH_SIZE, preparing, sync_to_files, write_load
+from loaders.writer import (
+    DEFAULT_BATCH_SIZE,
+    DatabaseState,
+    preparing,
+    sync_to_files,
+    write_load,
+)
 
 __all__ = ["PEOPLE_COLUMNS", "TIE_COLUMNS", "load_csv", "read_people", "read_ties"]
 
@@ -64,8 +72,8 @@ def load_csv(
     reason), unless ``skip_invalid``, which loads the good rows and writes the rejected
     ones to ``<name>.rejected.csv`` beside each input ``<name>.csv``. A tie naming
     someone who is not in the people file is a problem, unless ``create_missing`` (then
-    they are created with just their ``id``). Loading the same files again changes
-    nothing.
+    they are created with just their ``id``); without a people file, a tie may name
+    anyone already in the database. Loading the same files again changes nothing.
 
     ``sync`` makes the files the whole truth: after the load, people the people file
     does not list, and explicit ties the ties file does not list, are removed
@@ -86,7 +94,7 @@ def load_csv(
         ties = Ties.empty("csv")
         merged = 0
         if ties_path is not None:
-            known = set(people.ids) if people is not None else set()
+            known = set(people.ids) if people is not None else _in_database(db, state)
             ties, merged = read_ties(
                 Path(ties_path),
                 problems,
@@ -97,7 +105,9 @@ def load_csv(
         rejects = problems.settle(skip_invalid)
 
         everyone = people if people is not None else People([], [])
-        if create_missing and len(ties):
+        if (create_missing or people is None) and len(ties):
+            # the people the ties name beyond the people file: created bare (create_missing),
+            # or already in the database (no people file), where bare changes nothing
             listed = set(everyone.ids)
             ids = pd.unique(np.concatenate([ties.a, ties.b]))
             missing = sorted(i for i in ids.tolist() if i not in listed)
@@ -124,6 +134,20 @@ def load_csv(
         batch_size=batch_size,
     )
     return dataclasses.replace(summary, synced=synced)
+
+
+def _in_database(db: Database, state: Future[DatabaseState]) -> Callable[[list[str]], set[str]]:
+    """Which of some person ids the database holds (once its schema is there: the lookup
+    goes through the unique index on ``Person.id``)."""
+
+    def known(ids: list[str]) -> set[str]:
+        state.result()
+        found: set[str] = set()
+        for rec in db.read_batches("load_people_known", batched(ids, 20_000)):
+            found.update(rec["ids"])
+        return found
+
+    return known
 
 
 def read_people(path: Path, problems: ProblemLog) -> People:
@@ -164,12 +188,16 @@ def read_ties(
     path: Path,
     problems: ProblemLog,
     *,
-    known: set[str],
+    known: Collection[str] | Callable[[list[str]], set[str]],
     create_missing: bool = False,
     people_file_given: bool = True,
 ) -> tuple[Ties, int]:
     """Read and check a ties file; returns the ties (canonical, merged) and the number of
-    duplicate rows merged. Rejected rows go to ``problems``."""
+    duplicate rows merged. Rejected rows go to ``problems``.
+
+    ``known``: the ids a tie may name (unless ``create_missing``), or a function that
+    tells which of the ids the ties name are known (the database, without a people file).
+    """
     table = read_table(path, problems)
     table.require(TIE_COLUMNS)
     extra = [h for h in table.header if h not in TIE_COLUMNS]
@@ -202,15 +230,18 @@ def read_ties(
         lambda i: f"strength {raw_strength[i]} is out of range: it must be in (0, 1]",
     )
     if not create_missing:
-        hint = "" if people_file_given else " (no people file was given)"
+        if callable(known):
+            known = known([u for u in uniques.tolist() if u != ""])
+        where = (
+            "is not in the people file; add them there"
+            if people_file_given
+            else "is not in the database, and no people file was given; load them with --people"
+        )
         listed = pd.Series(uniques, dtype=object).isin(known).to_numpy(dtype=bool)
         for ids, c in ((src, cs), (dst, cd)):
             reject(
                 ~listed[c],
-                lambda i, ids=ids: (
-                    f"person {ids[i]!r} is not in the people file{hint}; "
-                    "add them there, or use --create-missing"
-                ),
+                lambda i, ids=ids: f"person {ids[i]!r} {where}, or use --create-missing",
             )
 
     good = np.flatnonzero(~bad)

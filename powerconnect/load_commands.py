@@ -114,11 +114,14 @@ def load(
     derived by load-interactions or load-linkedin, now and on later loads. The whole
     input is checked before anything is written; loading the same files twice
     changes nothing. Loads add and update; with --sync they also remove the people
-    and the explicit ties that the files no longer list.
+    and the explicit ties that the files no longer list. A ties file given alone may
+    name anyone already in the database.
 
     Example:
 
         powerconnect load --people people.csv --ties ties.csv
+
+        powerconnect load --ties updated-ties.csv
 
         powerconnect load --people people.csv --ties ties.csv --sync
     """

@@ -159,6 +159,33 @@ def test_ties_can_reach_people_already_loaded_without_duplicates(
     assert len(ties_of(db)) == 6
 
 
+def test_a_ties_file_alone_may_name_people_already_in_the_database(
+    db: Database, cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    load_csv(db, DATA / "people.csv", DATA / "ties.csv")
+    before = people_of(db)
+    ties = tmp_path / "ties.csv"
+    ties.write_text("source,target,strength\nbob,ann,0.3\ndee,ann,0.4\n")
+
+    result = run(cli_env, "load", "--ties", ties)
+
+    assert result.exit_code == 0, result.output
+    assert "people: 0 created, 0 updated, 3 unchanged; ties: 1 created, 1 updated" in result.output
+    assert people_of(db) == before  # named by the ties only: their properties are kept
+    got = ties_of(db)
+    assert got[("ann", "bob")]["strength"] == 0.3
+    assert got[("ann", "dee")] == {"strength": 0.4}
+
+    # someone neither in the database nor in a people file is still refused, whole
+    unknown = tmp_path / "unknown.csv"
+    unknown.write_text("source,target,strength\nann,bob,0.9\nann,zed,0.5\n")
+    state = snapshot(db)
+    result = run(cli_env, "load", "--ties", unknown)
+    assert result.exit_code == 1
+    assert "unknown.csv:3: person 'zed' is not in the database" in result.output
+    assert snapshot(db) == state
+
+
 def test_a_hub_whose_file_names_few_of_its_ties_is_updated_in_place(
     db: Database, tmp_path: Path
 ) -> None:
@@ -308,9 +335,10 @@ BAD_INPUT = [
         id="unknown-person",
     ),
     pytest.param(
-        {"ties.csv": "source,target,strength\nann,bob,0.5\n"},
+        {"ties.csv": "source,target,strength\nann,bob,0.5\nann,zed,0.5\n"},
         ["--ties", "{ties.csv}"],
-        "ties.csv:2: person 'ann' is not in the people file (no people file was given)",
+        "ties.csv:3: person 'zed' is not in the database, and no people file was given; "
+        "load them with --people, or use --create-missing",
         id="ties-without-people",
     ),
     pytest.param(
