@@ -340,36 +340,51 @@ def write_ties(
 
     # Look up the ties that may exist already, and decide what each one needs.
     maybe = np.flatnonzero(~known_new)
-    found: dict[tuple[int, int], tuple[int, dict[str, Any]]] = {}
+    found_tie: list[int] = []
+    found_value: list[Any] = []  # the strength alone, or the properties (map)
+    hit = np.full(len(maybe), -1, dtype=np.int64)  # where each of maybe is in found_*
     if len(maybe):
         lookups = _grouped(ea[maybe], ca[maybe], [eb[maybe]], _READ_BATCH)
+        found_a: list[int] = []
+        found_b: list[int] = []
         for rec in db.read_batches("load_ties_existing", lookups):
-            for a, b, tie, props in rec["ties"]:
-                found.setdefault((a, b), (tie, props))
+            found_a += rec["a"]
+            found_b += rec["b"]
+            found_tie += rec["tie"]
+            found_value += rec["value"]
+        hit = _positions(found_a, found_b, ea[maybe], eb[maybe])
+    plain_csv = ties.source == "csv" and ties.properties is None
+    todo = np.arange(len(maybe))
+    if plain_csv and found_value:
+        # the common reload, in bulk: a tie whose only property is the same strength
+        value = np.array([v if type(v) is float else np.nan for v in found_value])
+        same = np.zeros(len(maybe), dtype=bool)
+        known = hit >= 0
+        same[known] = value[hit[known]] == ties.strength[maybe[known]]
+        todo = np.flatnonzero(~same)
     merges: list[list[Any]] = []
     updates: list[list[Any]] = []
     strengths = ties.strength.tolist()
-    plain_csv = ties.source == "csv" and ties.properties is None
     ea_list, eb_list = ea.tolist(), eb.tolist()
-    for i in maybe.tolist():
+    maybe_list, hit_list = maybe.tolist(), hit.tolist()
+    for j in todo.tolist():
+        i, h = maybe_list[j], hit_list[j]
         extra = ties.properties[i] if ties.properties is not None else None
-        hit = found.get((ea_list[i], eb_list[i]))
-        if plain_csv and hit is not None:  # the common reload, without the general rule
-            current = hit[1]
-            if "source" not in current and current.get("strength") == strengths[i]:
-                continue
-        if hit is None:
+        if h < 0:
             props = tie_properties(None, ties.source, strengths[i], extra)
             merges.append(
                 [ea_list[i], eb_list[i], {k: v for k, v in props.items() if v is not None}]
             )
             continue
-        tie_id, current = hit
+        v = found_value[h]
+        current = v if isinstance(v, dict) else {"strength": v}
+        if plain_csv and "source" not in current and current.get("strength") == strengths[i]:
+            continue  # the file has no other column: other properties stay as they are
         changes = changed_properties(
             current, tie_properties(current, ties.source, strengths[i], extra)
         )
         if changes:
-            updates.append([tie_id, changes])
+            updates.append([found_tie[h], changes])
 
     creates = np.flatnonzero(known_new)
     total = len(creates) + len(merges) + len(updates)
@@ -406,6 +421,21 @@ def _create_extras(ties: Ties, rows: np.ndarray) -> np.ndarray | None:
         del props["strength"], props["source"]
         out[k] = {key: v for key, v in props.items() if v is not None}
     return out
+
+
+def _positions(found_a: list[int], found_b: list[int], a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """For each pair ``(a[i], b[i])``, where it first is among ``zip(found_a, found_b)``,
+    or -1 (pairs of internal node ids, matched in bulk rather than through a dict)."""
+    if not found_a:
+        return np.full(len(a), -1, dtype=np.int64)
+    found = pd.MultiIndex.from_arrays(
+        [np.asarray(found_a, dtype=np.int64), np.asarray(found_b, dtype=np.int64)]
+    )
+    first = np.flatnonzero(~found.duplicated(keep="first"))
+    got = found[first].get_indexer(
+        pd.MultiIndex.from_arrays([a.astype(np.int64), b.astype(np.int64)])
+    )
+    return np.where(got >= 0, first[got], -1)
 
 
 # ------------------------------------------------------------------------ batching

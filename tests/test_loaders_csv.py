@@ -186,6 +186,44 @@ def test_a_ties_file_alone_may_name_people_already_in_the_database(
     assert snapshot(db) == state
 
 
+def test_a_reload_without_extra_columns_changes_only_what_the_file_says(
+    db: Database, tmp_path: Path
+) -> None:
+    people = tmp_path / "people.csv"
+    people.write_text("id,name\na,A\nb,B\nc,C\nd,D\ne,E\n")
+    first = tmp_path / "first.csv"
+    first.write_text("source,target,strength\na,b,0.5\na,c,0.6\na,d,0.7\n")
+    load_csv(db, people, first)
+    db.driver.execute_query(  # a property set by hand, in Neo4j Browser say
+        "MATCH (:Person {id: 'a'})-[k:KNOWS]->(:Person {id: 'c'}) SET k.note = 'met in Rome'"
+    )
+    log = tmp_path / "log.csv"
+    log.write_text("from,to,timestamp\na,e,2024-01-01T09:00:00Z\n")
+    load_interactions(db, [log])  # a-e: derived only
+    assert ties_of(db)[("a", "e")]["source"] == "interactions"
+    later = tmp_path / "later.csv"
+    later.write_text(
+        "source,target,strength\n"
+        "b,a,0.5\n"  # the same: unchanged
+        "a,c,0.6\n"  # the same strength; the hand-set note stays
+        "a,d,0.9\n"  # changed
+        "a,e,0.8\n"  # an explicit strength now: it wins over the derived one
+        "b,c,0.3\n"  # new
+    )
+
+    summary = load_csv(db, None, later)
+
+    assert (summary.ties_created, summary.ties_updated, summary.ties_unchanged) == (1, 2, 2)
+    got = ties_of(db)
+    assert got[("a", "b")] == {"strength": 0.5}
+    assert got[("a", "c")] == {"strength": 0.6, "note": "met in Rome"}
+    assert got[("a", "d")] == {"strength": 0.9}
+    assert got[("a", "e")]["strength"] == 0.8 and "source" not in got[("a", "e")]
+    assert got[("b", "c")] == {"strength": 0.3}
+    again = load_csv(db, None, later)
+    assert (again.ties_created, again.ties_updated, again.ties_unchanged) == (0, 0, 5)
+
+
 def test_a_hub_whose_file_names_few_of_its_ties_is_updated_in_place(
     db: Database, tmp_path: Path
 ) -> None:
