@@ -184,6 +184,13 @@ def test_a_ties_file_alone_may_name_people_already_in_the_database(
     assert result.exit_code == 1
     assert "unknown.csv:3: person 'zed' is not in the database" in result.output
     assert snapshot(db) == state
+    # --skip-invalid loads the good row and sets the other aside
+    result = run(cli_env, "load", "--ties", unknown, "--skip-invalid")
+    assert result.exit_code == 0, result.output
+    assert ties_of(db)[("ann", "bob")]["strength"] == 0.9
+    assert "zed" not in people_of(db)
+    rejected = (tmp_path / "unknown.rejected.csv").read_text()
+    assert "3,\"person 'zed' is not in the database" in rejected
 
 
 def test_a_reload_without_extra_columns_changes_only_what_the_file_says(
@@ -192,11 +199,14 @@ def test_a_reload_without_extra_columns_changes_only_what_the_file_says(
     people = tmp_path / "people.csv"
     people.write_text("id,name\na,A\nb,B\nc,C\nd,D\ne,E\n")
     first = tmp_path / "first.csv"
-    first.write_text("source,target,strength\na,b,0.5\na,c,0.6\na,d,0.7\n")
+    first.write_text("source,target,strength\na,b,0.5\na,c,0.6\na,d,0.7\nc,d,0.5\n")
     load_csv(db, people, first)
-    db.driver.execute_query(  # a property set by hand, in Neo4j Browser say
-        "MATCH (:Person {id: 'a'})-[k:KNOWS]->(:Person {id: 'c'}) SET k.note = 'met in Rome'"
-    )
+    for by_hand in (  # in Neo4j Browser, say: a note, an integer strength, a bare tie
+        "MATCH (:Person {id: 'a'})-[k:KNOWS]->(:Person {id: 'c'}) SET k.note = 'met in Rome'",
+        "MATCH (:Person {id: 'c'})-[k:KNOWS]->(:Person {id: 'd'}) SET k.strength = 1",
+        "MATCH (d:Person {id: 'd'}), (e:Person {id: 'e'}) CREATE (d)-[:KNOWS]->(e)",
+    ):
+        db.driver.execute_query(by_hand)
     log = tmp_path / "log.csv"
     log.write_text("from,to,timestamp\na,e,2024-01-01T09:00:00Z\n")
     load_interactions(db, [log])  # a-e: derived only
@@ -209,19 +219,23 @@ def test_a_reload_without_extra_columns_changes_only_what_the_file_says(
         "a,d,0.9\n"  # changed
         "a,e,0.8\n"  # an explicit strength now: it wins over the derived one
         "b,c,0.3\n"  # new
+        "c,d,1\n"  # the same as the integer 1
+        "d,e,0.4\n"  # the bare tie gets a strength
     )
 
     summary = load_csv(db, None, later)
 
-    assert (summary.ties_created, summary.ties_updated, summary.ties_unchanged) == (1, 2, 2)
+    assert (summary.ties_created, summary.ties_updated, summary.ties_unchanged) == (1, 3, 3)
     got = ties_of(db)
     assert got[("a", "b")] == {"strength": 0.5}
     assert got[("a", "c")] == {"strength": 0.6, "note": "met in Rome"}
     assert got[("a", "d")] == {"strength": 0.9}
     assert got[("a", "e")]["strength"] == 0.8 and "source" not in got[("a", "e")]
     assert got[("b", "c")] == {"strength": 0.3}
+    assert got[("c", "d")] == {"strength": 1}
+    assert got[("d", "e")] == {"strength": 0.4}
     again = load_csv(db, None, later)
-    assert (again.ties_created, again.ties_updated, again.ties_unchanged) == (0, 0, 5)
+    assert (again.ties_created, again.ties_updated, again.ties_unchanged) == (0, 0, 7)
 
 
 def test_a_hub_whose_file_names_few_of_its_ties_is_updated_in_place(

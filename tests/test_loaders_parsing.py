@@ -239,6 +239,28 @@ def test_each_bad_tie_is_reported_with_its_line(tmp_path: Path, row: str, reason
     assert [(p.line, p.reason) for p in problems.problems] == [(3, reason)]
 
 
+def test_without_a_people_file_the_ties_people_are_looked_up_once(tmp_path: Path) -> None:
+    path = write(tmp_path / "t.csv", "source,target,strength\na,b,0.3\n,b,0.3\nb,zed,0.3\n")
+    asked: list[list[str]] = []
+
+    def in_database(ids: list[str]) -> set[str]:
+        asked.append(sorted(ids))
+        return {"a", "b"}
+
+    problems = ProblemLog()
+    ties, _ = read_ties(path, problems, known=in_database, people_file_given=False)
+    assert asked == [["a", "b", "zed"]]  # once, for every id named, but not the empty one
+    assert [(p.line, p.reason) for p in problems.problems] == [
+        (3, "empty source id"),
+        (
+            4,
+            "person 'zed' is not in the database, and no people file was given; "
+            "load them with --people, or use --create-missing",
+        ),
+    ]
+    assert len(ties) == 1
+
+
 def test_create_missing_accepts_people_not_in_the_people_file(tmp_path: Path) -> None:
     path = write(tmp_path / "t.csv", "source,target,strength\na,zed,0.3\n")
     problems = ProblemLog()
