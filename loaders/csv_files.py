@@ -38,6 +38,7 @@ from loaders.model import LoadSummary, People, Progress, Ties, merge_duplicate_p
 from loaders.tables import ProblemLog, Table, check_property_names, read_table
 from loaders.writer import (
     DEFAULT_BATCH_SIZE,
+    READ_BATCH,
     DatabaseState,
     preparing,
     sync_to_files,
@@ -143,7 +144,7 @@ def _in_database(db: Database, state: Future[DatabaseState]) -> Callable[[list[s
     def known(ids: list[str]) -> set[str]:
         state.result()
         found: set[str] = set()
-        for rec in db.read_batches("load_people_known", batched(ids, 20_000)):
+        for rec in db.read_batches("load_people_known", batched(ids, READ_BATCH)):
             found.update(rec["ids"])
         return found
 

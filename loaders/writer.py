@@ -54,6 +54,7 @@ from loaders.model import (
 
 __all__ = [
     "DEFAULT_BATCH_SIZE",
+    "READ_BATCH",
     "DatabaseState",
     "PeopleWritten",
     "TiesWritten",
@@ -68,7 +69,8 @@ __all__ = [
 #: Rows per transaction. 20k ties per transaction measured as fast as 50k on 2 cores, and
 #: keeps each transaction's memory small.
 DEFAULT_BATCH_SIZE = 20_000
-_READ_BATCH = 20_000
+#: Ids (or pairs) per lookup transaction when a load reads what the database holds.
+READ_BATCH = 20_000
 _SYNC_CHUNK = 1_000  # first people per record when reading explicit ties for --sync
 
 
@@ -238,7 +240,7 @@ def write_people(
         any_people = bool(db.query("load_database_state")[0]["people"])
     existing: dict[str, tuple[int, dict[str, Any], list[str]]] = {}
     if len(people) and any_people:
-        lookups = batched(people.ids, _READ_BATCH)
+        lookups = batched(people.ids, READ_BATCH)
         for rec in db.read_batches("load_people_existing", lookups):
             for pid, eid, props, orgs in rec["people"]:
                 existing[pid] = (eid, props, orgs)
@@ -344,7 +346,7 @@ def write_ties(
     found_value: list[Any] = []  # the strength alone, or the properties (map)
     hit = np.full(len(maybe), -1, dtype=np.int64)  # where each of maybe is in found_*
     if len(maybe):
-        lookups = _grouped(ea[maybe], ca[maybe], [eb[maybe]], _READ_BATCH)
+        lookups = _grouped(ea[maybe], ca[maybe], [eb[maybe]], READ_BATCH)
         found_a: list[int] = []
         found_b: list[int] = []
         for rec in db.read_batches("load_ties_existing", lookups):
