@@ -79,6 +79,7 @@ __all__ = [
     "HALF_LIFE_DAYS",
     "SCALE",
     "Interactions",
+    "count_after",
     "derive_ties",
     "load_interactions",
     "parse_timestamps",
@@ -136,6 +137,21 @@ def strength_from_signals(
     x = w * (1.0 + r) / 2.0 * (1.0 + (np.maximum(k, 1.0) - 1.0) / 2.0)
     s = 1.0 - (1.0 - base) * np.exp(-x / scale)
     return np.clip(s, max(FLOOR, base), 1.0)
+
+
+def count_after(timestamps: pd.DatetimeIndex, as_of: datetime | None) -> int:
+    """How many of ``timestamps`` (UTC) fall after ``as_of`` (so that the model ignores
+    them); 0 without ``as_of``. A naive ``as_of`` is taken as UTC.
+
+    >>> ts = pd.DatetimeIndex(["2024-01-01", "2024-06-01"], tz="UTC")
+    >>> count_after(ts, datetime(2024, 3, 1)), count_after(ts, None)
+    (1, 0)
+    """
+    if as_of is None or len(timestamps) == 0:
+        return 0
+    ref = pd.Timestamp(as_of)
+    ref = ref.tz_localize("UTC") if ref.tzinfo is None else ref.tz_convert("UTC")
+    return int((timestamps > ref).sum())
 
 
 def derive_ties(
@@ -298,7 +314,7 @@ def load_interactions(
         ties = derive_ties(events, half_life_days=half_life_days, as_of=as_of)
         ids = pd.unique(np.concatenate([ties.a, ties.b])).tolist() if len(ties) else []
 
-        return write_load(
+        summary = write_load(
             db,
             People.bare(sorted(ids)),
             ties,
@@ -309,3 +325,5 @@ def load_interactions(
             rejected=len(problems),
             rejects_files=rejects,
         )
+        summary.after_as_of = count_after(events.timestamp, as_of)
+        return summary

@@ -117,6 +117,8 @@ class LoadSummary:
     #: ``load --sync`` only (None otherwise): people and ties deleted because the files no
     #: longer list them, and explicit ties that fell back to their derived strength
     synced: tuple[int, int, int] | None = None
+    #: ``load-interactions --as-of``: interactions later than that date, left out
+    after_as_of: int = 0
 
     def __str__(self) -> str:
         text = (
@@ -129,6 +131,8 @@ class LoadSummary:
             text += " (see " + ", ".join(str(p) for p in self.rejects_files) + ")"
         if self.duplicates_merged:
             text += f"; {self.duplicates_merged} duplicate ties merged"
+        if self.after_as_of:
+            text += f"; {self.after_as_of} interactions after --as-of ignored"
         if self.synced is not None:
             people, ties, fallen = self.synced
             text += (

@@ -350,7 +350,8 @@ def _read_fast(
                 problems.add_problem(
                     Problem(path, int(lines[i]), _field_count(len(values), n), values), header
                 )
-    columns = {h: df[h].to_numpy(dtype=object) for h in header}
+    # by position: pandas keeps the header's spaces ("id, name"), `header` is stripped
+    columns = {h: df.iloc[:, k].to_numpy(dtype=object) for k, h in enumerate(header)}
     padded = _padded(body)
     table = Table(path, header, header_line, columns, lines, padded)
     return table if keep.all() else table.take(keep)

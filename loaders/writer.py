@@ -196,12 +196,13 @@ def sync_to_files(
     people that the ties do not list loses its explicit strength: it falls back to the
     largest strength derived for it by ``load-interactions`` / ``load-linkedin``, or is
     deleted when there is none. ``None`` leaves that part alone. Returns (people deleted,
-    ties deleted, ties fallen back).
+    ties deleted, with those of the people deleted, ties fallen back).
     """
-    people_deleted = 0
+    people_deleted = ties_deleted = 0
     if people is not None:
         rows = db.run_auto_commit("load_sync_people", keep=list(people.ids), batch=batch_size)
-        people_deleted = int(rows[0]["deleted"]) if rows else 0
+        if rows:
+            people_deleted, ties_deleted = int(rows[0]["deleted"]), int(rows[0]["ties"] or 0)
         db.query("load_sync_organizations")
     deletes: list[int] = []
     fallbacks: list[list[Any]] = []
@@ -220,7 +221,7 @@ def sync_to_files(
                     deletes.append(tie)
         db.run_batches("load_ties_delete", batched(deletes, batch_size))
         db.run_batches("load_ties_update", batched(fallbacks, batch_size))
-    return people_deleted, len(deletes), len(fallbacks)
+    return people_deleted, ties_deleted + len(deletes), len(fallbacks)
 
 
 # ------------------------------------------------------------------------ people

@@ -300,12 +300,28 @@ def test_sync_deletes_what_the_files_no_longer_list(db: Database, tmp_path: Path
     assert got[("ann", "cy")]["strength"] == derived
     assert got[("ann", "cy")]["source"] == "interactions"
     assert got[("ann", "bob")] == {"strength": 0.8}
-    assert summary.synced == (1, 1, 1)
-    assert "--sync: 1 people and 1 ties deleted, 1 ties back to their derived strength" in str(
+    # ties deleted: cy-dee, with dee, and bob-cy
+    assert summary.synced == (1, 2, 1)
+    assert "--sync: 1 people and 2 ties deleted, 1 ties back to their derived strength" in str(
         summary
     )
     # in sync now: doing it again deletes nothing
     assert load_csv(db, people, ties, sync=True).synced == (0, 0, 0)
+
+
+def test_sync_counts_each_tie_of_the_people_it_deletes_once(db: Database, tmp_path: Path) -> None:
+    people, ties = tmp_path / "people.csv", tmp_path / "ties.csv"
+    people.write_text("id,name\nann,Ann\nbob,Bob\ncy,Cy\n")
+    ties.write_text("source,target,strength\nann,bob,0.8\nann,cy,0.9\nbob,cy,0.4\n")
+    load_csv(db, people, ties)
+    only_ann = tmp_path / "people2.csv"
+    only_ann.write_text("id,name\nann,Ann\n")
+
+    summary = load_csv(db, only_ann, None, sync=True)
+
+    # bob and cy go, and with them all 3 ties: bob-cy once, though both its people go
+    assert summary.synced == (2, 3, 0)
+    assert list(people_of(db)) == ["ann"] and ties_of(db) == {}
 
 
 def test_without_sync_a_load_never_deletes(db: Database, tmp_path: Path) -> None:

@@ -86,6 +86,19 @@ def test_an_explicit_strength_wins_and_keeps_winning(db: Database) -> None:
     assert ab["strength_interactions"] < ann_bob()
 
 
+def test_interactions_after_as_of_are_left_out_and_counted(db: Database) -> None:
+    # the log's 5 rows run from 2024-02-09 to 2024-03-10; by hand, 2 come after March 2nd
+    # 09:00 UTC (ann-bob's meeting on the 10th, cy-dee on the 5th); bob's email sent at
+    # exactly that time counts
+    some = load_interactions(db, [LOG], as_of=datetime(2024, 3, 2, 9, tzinfo=UTC))
+    assert set(ties_of(db)) == {("ann", "bob"), ("ann", "eve")}
+    assert some.after_as_of == 2
+    db.clear()
+    none = load_interactions(db, [LOG], as_of=datetime(2020, 1, 1, tzinfo=UTC))
+    assert (none.ties_created, none.after_as_of) == (0, 5)
+    assert "5 interactions after --as-of ignored" in str(none)
+
+
 def test_a_ties_file_loaded_after_the_log_overrides_the_derived_strength(db: Database) -> None:
     load_interactions(db, [LOG])
     load_csv(db, DATA / "people.csv", DATA / "ties.csv")

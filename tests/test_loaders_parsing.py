@@ -85,6 +85,15 @@ def test_windows_line_ends_and_a_byte_order_mark_are_accepted(tmp_path: Path) ->
     assert table.columns["name"].tolist() == ["Ann", "Bob"]
 
 
+@pytest.mark.parametrize("quote", ["", '"'])
+def test_spaces_around_header_names_are_ignored(tmp_path: Path, quote: str) -> None:
+    # "id, name" is how many spreadsheets and hand-written files put it
+    path = write(tmp_path / "p.csv", f"id , name\na,{quote}Ann{quote}\n")
+    table = read_table(path, ProblemLog())
+    assert table.header == ["id", "name"]
+    assert table.columns["name"].tolist() == ["Ann"]
+
+
 def test_values_are_stripped_only_of_surrounding_whitespace(tmp_path: Path) -> None:
     people = read_people(write(tmp_path / "p.csv", "id,name\n a , Ann  Lee \n"), ProblemLog())
     assert people.ids == ["a"]
