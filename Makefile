@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+DEV    := $(VENV)/.installed-dev
 
 .PHONY: help install jars demo test test-unit lint format bench clean neo4j-start neo4j-stop
 
@@ -12,13 +13,19 @@ help:
 	@echo "make lint    ruff check, ruff format --check, mypy"
 	@echo "make bench   the benchmarks in bench/ (minutes; not part of the tests)"
 
+# What powerconnect itself needs (enough for `make demo`) ...
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test,lint,bench]'
+	$(BIN)/pip install --quiet -e .
 	touch $(STAMP)
 
-install: $(STAMP)
+# ... and what its tests, linters and benchmarks need besides.
+$(DEV): $(STAMP)
+	$(BIN)/pip install --quiet -e '.[test,lint,bench]'
+	touch $(DEV)
+
+install: $(DEV)
 
 jars: $(STAMP)
 	$(BIN)/powerconnect neo4j install
@@ -26,18 +33,18 @@ jars: $(STAMP)
 demo: jars
 	$(BIN)/powerconnect demo
 
-test: jars
+test: jars $(DEV)
 	$(BIN)/pytest
 
-test-unit: $(STAMP)
+test-unit: $(DEV)
 	$(BIN)/pytest tests/test_measures.py tests/test_ranking.py tests/test_settings.py
 
-lint: $(STAMP)
+lint: $(DEV)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-format: $(STAMP)
+format: $(DEV)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
@@ -49,10 +56,10 @@ neo4j-stop: $(STAMP)
 
 # Benchmarks print their figures; they are not tests. Run them on a quiet machine, one at a time.
 BENCHES := bench_startup bench_measures bench_quality bench_load bench_rank bench_introduce
-bench: jars
+bench: jars $(DEV)
 	@for b in $(BENCHES); do echo "== bench/$$b.py"; $(BIN)/python bench/$$b.py || exit 1; done
 
-bench-%: jars
+bench-%: jars $(DEV)
 	$(BIN)/python bench/bench_$*.py
 
 clean:
