@@ -20,8 +20,8 @@ from neo4j import Driver, GraphDatabase, ManagedTransaction, Record, Session
 from neo4j.exceptions import AuthError, ClientError, Neo4jError, ServiceUnavailable
 
 from engine import queries
-from engine.errors import DatabaseUnavailable
-from engine.settings import ConnectionSettings
+from engine.errors import DatabaseUnavailable, UsageError
+from engine.settings import ConnectionSettings, uri_problem
 
 Progress = Callable[[int], None]
 #: One batch for :meth:`Database.run_batches`: its rows and its weight (what progress counts,
@@ -62,6 +62,9 @@ class Database:
 
         Raises :class:`DatabaseUnavailable` with a message that says what to do.
         """
+        problem = uri_problem(settings.uri)
+        if problem:
+            raise UsageError(problem)
         if settings.password is None:
             raise DatabaseUnavailable(
                 f"no password for {settings.user}@{settings.uri}: set NEO4J_PASSWORD "
@@ -94,6 +97,12 @@ class Database:
             ) from exc
         except ClientError as exc:
             driver.close()
+            if (exc.code or "").endswith("AuthenticationRateLimit"):
+                raise DatabaseUnavailable(
+                    f"Neo4j at {settings.uri} refuses logins for a few seconds after too many "
+                    "wrong passwords in a row: check NEO4J_USER / NEO4J_PASSWORD, wait 5 s, "
+                    "and try again"
+                ) from exc
             raise DatabaseUnavailable(f"Neo4j at {settings.uri} refused: {exc.message}") from exc
         return cls(driver, settings)
 

@@ -55,3 +55,36 @@ class ConnectionSettings:
                 password = None
         database = database or env.get("NEO4J_DATABASE") or None
         return cls(uri=uri, user=user, password=password, database=database)
+
+
+#: URI schemes the Neo4j driver speaks Bolt with (``+s``: TLS, ``+ssc``: TLS with a
+#: self-signed certificate).
+BOLT_SCHEMES = ("neo4j", "neo4j+s", "neo4j+ssc", "bolt", "bolt+s", "bolt+ssc")
+
+
+def uri_problem(uri: str) -> str | None:
+    """What is wrong with ``uri`` as a Bolt address, or None when nothing is.
+
+    >>> uri_problem("neo4j://localhost:7687") is None
+    True
+    >>> uri_problem("localhost:7687")
+    "the URI 'localhost:7687' has no scheme: write neo4j://localhost:7687"
+    >>> print(uri_problem("http://localhost:7474"))  # doctest: +ELLIPSIS
+    the URI 'http://localhost:7474' is a web address ...: write neo4j://localhost:7687
+    >>> print(uri_problem("mongodb://db:27017"))  # doctest: +ELLIPSIS
+    the URI 'mongodb://db:27017' is not a Neo4j one: its scheme must be one of neo4j, ...
+    """
+    scheme, sep, rest = uri.partition("://")
+    if not sep:
+        return f"the URI {uri!r} has no scheme: write neo4j://{uri}"
+    if scheme.lower() in BOLT_SCHEMES:
+        return None
+    if scheme.lower() in ("http", "https"):
+        host = rest.split("/", 1)[0].rsplit(":", 1)[0] or "localhost"
+        return (
+            f"the URI {uri!r} is a web address (Neo4j Browser's); powerconnect speaks Bolt: "
+            f"write neo4j://{host}:7687"
+        )
+    return f"the URI {uri!r} is not a Neo4j one: its scheme must be one of " + ", ".join(
+        BOLT_SCHEMES
+    )

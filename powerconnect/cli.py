@@ -133,7 +133,14 @@ def neo4j_start(server: LocalServer) -> None:
         powerconnect neo4j start --bolt-port 7687 --http-port 7474
     """
     if server.running():
-        info(f"Neo4j is already running (pid {server.pid()}) at {server.bolt_uri}.")
+        running = server.as_started()
+        info(f"Neo4j is already running (pid {server.pid()}) at {running.bolt_uri}.")
+        if _ports_given() and (running.bolt_port, running.http_port) != (
+            server.bolt_port,
+            server.http_port,
+        ):
+            info("Its ports stay as they are: stop it first to start it on other ports.")
+        _print_status(running)
         return
     started = time.monotonic()
     server.start(password=os.environ.get("NEO4J_PASSWORD") or None, log=info)
@@ -172,7 +179,16 @@ def neo4j_status(server: LocalServer) -> None:
     if not server.running():
         click.echo(f"Neo4j is not running (server directory {server.root}).")
         sys.exit(3)
-    _print_status(server)
+    _print_status(server.as_started())  # the ports it runs on, whatever the options say
+
+
+def _ports_given() -> bool:
+    """Whether --bolt-port or --http-port was given on the command line."""
+    ctx = click.get_current_context()
+    return any(
+        ctx.get_parameter_source(name) == click.core.ParameterSource.COMMANDLINE
+        for name in ("bolt_port", "http_port")
+    )
 
 
 def _version() -> str:
@@ -285,7 +301,12 @@ def rank_cmd(
     emit(table, fmt, table=lambda df: render_table(df[RANK_TABLE_COLUMNS]))
     where = "not stored (--no-write)" if no_write else f"stored as run {run.run_id}"
     spent = ", ".join(f"{phase} {seconds:.1f} s" for phase, seconds in run.timings.items())
-    info(f"Ranked {len(run.table)} people ({spent}); {where}.")
+    groups = (
+        f"groups by {group_by}"
+        if group_by
+        else "groups: detected communities (--group-by organization to use organizations)"
+    )
+    info(f"Ranked {len(run.table)} people ({spent}); {groups}; {where}.")
 
 
 # --------------------------------------------------------------------------- demo

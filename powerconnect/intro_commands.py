@@ -138,7 +138,8 @@ def introduce(
 
     A path is only as warm as its coldest tie: paths are ranked by their weakest
     link (highest first), then by fewer hops, then by the intermediaries'
-    power-connector scores (from the last `powerconnect rank`; 0 without one).
+    power-connector scores (from the last `powerconnect rank`; 0 without one): the
+    column `score` is the lowest of them, since a path leans on every intermediary.
     Every hop's strength is shown. Exit code 1 when a person is unknown or has no
     ties, or when no path has at most --max-hops ties.
 
@@ -202,7 +203,7 @@ def _paths_table(answer: IntroAnswer, df: pd.DataFrame) -> str:
             "path (tie strength on each hop)": hops,
             "weakest_link": df["weakest_link"].map(lambda x: f"{x:.2f}"),
             "hops": df["hops"],
-            "score": df["score"].map(lambda x: f"{x:.2f}"),
+            "lowest via score": df["score"].map(lambda x: f"{x:.2f}"),
         }
     )
     lines = [render_table(table), ""]
@@ -339,7 +340,7 @@ def introductions_table(df: pd.DataFrame) -> str:
             "ties": [
                 f"{x:.2f} / {y:.2f}" for x, y in zip(df["broker_a"], df["broker_c"], strict=True)
             ],
-            "score": df["score"].map(lambda x: f"{x:.2f}"),
+            "lowest via score": df["score"].map(lambda x: f"{x:.2f}"),
         }
     )
     lines = [render_table(table), ""]

@@ -68,9 +68,13 @@ def connection_options(f: F) -> F:
 def resolve_settings(
     uri: str | None, user: str | None, password: str | None, database: str | None
 ) -> ConnectionSettings:
-    server = LocalServer()
+    server = LocalServer().as_started()  # on the Bolt port it was last started with
     resolved = ConnectionSettings.resolve(
-        uri or server.bolt_uri, user, password, database, password_file=server.password_file
+        uri or server.bolt_uri,
+        user,
+        password,
+        database,
+        password_file=server.password_file,
     )
     return resolved
 

@@ -180,7 +180,8 @@ def browser_url(uri: str | None, user: str, server: LocalServer) -> str:
     'http://db.example.org:7474/browser/?dbms=bolt://neo4j@db.example.org:7687'
     """
     if uri is None:
-        http_port, bolt_port = _local_ports(server)
+        started = server.as_started()
+        http_port, bolt_port = started.http_port, started.bolt_port
         return f"http://localhost:{http_port}/browser/?dbms=neo4j://{user}@localhost:{bolt_port}"
     parts = urlsplit(uri)
     host = parts.hostname or "localhost"
@@ -188,22 +189,6 @@ def browser_url(uri: str | None, user: str, server: LocalServer) -> str:
     web = f"https://{host}:{BROWSER_HTTPS_PORT}" if secure else f"http://{host}:{BROWSER_HTTP_PORT}"
     port = f":{parts.port}" if parts.port else ""
     return f"{web}/browser/?dbms={parts.scheme}://{user}@{host}{port}"
-
-
-def _local_ports(server: LocalServer) -> tuple[int, int]:
-    """The HTTP and Bolt ports the local server was last started with (from the
-    neo4j.conf it writes at each start), else the defaults."""
-    http_port, bolt_port = server.http_port, server.bolt_port
-    try:
-        conf = (server.conf_dir / "neo4j.conf").read_text()
-    except OSError:
-        return http_port, bolt_port
-    for key, value in re.findall(r"^server\.(http|bolt)\.listen_address=.*:(\d+)\s*$", conf, re.M):
-        if key == "http":
-            http_port = int(value)
-        else:
-            bolt_port = int(value)
-    return http_port, bolt_port
 
 
 def password_hint(env: Mapping[str, str], uri: str | None, server: LocalServer) -> str:
@@ -258,8 +243,7 @@ def browser_guide(
 
 
 def _local_bolt_uri(server: LocalServer) -> str:
-    _, bolt_port = _local_ports(server)
-    return f"neo4j://localhost:{bolt_port}"
+    return server.as_started().bolt_uri
 
 
 @click.command("browser")

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -28,7 +29,7 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 
@@ -136,6 +137,21 @@ class LocalServer:
     def browser_url(self) -> str:
         return f"http://localhost:{self.http_port}/browser/"
 
+    def as_started(self) -> LocalServer:
+        """This server with the ports it was last started with (read from the neo4j.conf
+        written at each start), so that `status`, `browser` and the default URI find it
+        wherever `start --bolt-port/--http-port` put it; itself when it never started."""
+        try:
+            conf = (self.conf_dir / "neo4j.conf").read_text()
+        except OSError:
+            return self
+        ports = dict(re.findall(r"^server\.(http|bolt)\.listen_address=.*:(\d+)\s*$", conf, re.M))
+        return replace(
+            self,
+            bolt_port=int(ports.get("bolt", self.bolt_port)),
+            http_port=int(ports.get("http", self.http_port)),
+        )
+
     # ----------------------------------------------------------- install
     def installed(self) -> bool:
         return (self.lib_dir / ".complete").exists()
@@ -191,8 +207,12 @@ class LocalServer:
             cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
         except OSError:
             return None
-        home_arg = f"--home-dir={self.root}".encode()
-        if ENTRY_POINT.encode() in cmdline and home_arg in cmdline:
+        if ENTRY_POINT.encode() not in cmdline:
+            return None
+        # the same directory, even when reached through a symlink
+        homes = [a[len(b"--home-dir=") :] for a in cmdline if a.startswith(b"--home-dir=")]
+        root = self.root.resolve()
+        if any(Path(os.fsdecode(h)).resolve() == root for h in homes):
             return pid
         return None
 

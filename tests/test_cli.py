@@ -69,6 +69,31 @@ def test_an_unreachable_database_is_exit_2_with_one_line_and_no_traceback() -> N
     assert lines == [lines[0]] and lines[0].startswith("Error: cannot reach Neo4j")
 
 
+@pytest.mark.parametrize(
+    ("where", "uri", "shown"),
+    [
+        ("option", "localhost:7687", "has no scheme: write neo4j://localhost:7687"),
+        ("env", "http://localhost:7474", "is a web address (Neo4j Browser's)"),
+        ("env", "mongodb://db:27017", "is not a Neo4j one"),
+    ],
+)
+def test_a_uri_that_is_not_bolt_is_exit_1_with_what_to_write(
+    where: str, uri: str, shown: str
+) -> None:
+    # bad usage (1), not an unreachable database (2); the driver alone would say
+    # "Unexpected error" for the first and raise ModuleNotFoundError for the second
+    if where == "option":
+        args, env = ["info", "--uri", uri], {}
+    else:
+        args, env = ["info"], {"NEO4J_URI": uri}
+    result = CliRunner().invoke(main, args, env={**env, "NEO4J_PASSWORD": "x"})
+    assert result.exit_code == 1, result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"Error: the URI {uri!r}"), lines
+    assert shown in lines[0]
+    assert "Traceback" not in result.output
+
+
 def test_a_wrong_password_is_exit_2(cli_env: dict[str, str]) -> None:
     env = {**cli_env, "NEO4J_PASSWORD": "certainly-wrong"}
     result = CliRunner().invoke(main, ["info"], env=env)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import stat
 import subprocess
 import sys
@@ -32,6 +33,30 @@ def test_a_wrong_password_is_refused(neo4j_settings: ConnectionSettings) -> None
     )
     with pytest.raises(DatabaseUnavailable, match="refused the login"):
         Database.connect(wrong)
+
+
+def test_too_many_wrong_passwords_say_to_wait(db: Database) -> None:
+    # Neo4j locks a user out for 5 s after 3 failed logins in a row
+    # (dbms.security.auth_max_failed_attempts / auth_lock_time); its own message says neither
+    # what to do nor for how long. A user of this test's own, so the session's is not locked.
+    user = "lockout_" + secrets.token_hex(4)
+    db.driver.execute_query(
+        "CREATE USER $user SET PASSWORD $pw CHANGE NOT REQUIRED",
+        user=user,
+        pw=secrets.token_urlsafe(12),
+        database_="system",
+    )
+    try:
+        wrong = ConnectionSettings(uri=db.settings.uri, user=user, password="not-the-password")
+        messages = []
+        for _ in range(4):
+            with pytest.raises(DatabaseUnavailable) as caught:
+                Database.connect(wrong)
+            messages.append(str(caught.value))
+        assert "refused the login" in messages[0]
+        assert "wait 5 s, and try again" in messages[-1]
+    finally:
+        db.driver.execute_query("DROP USER $user", user=user, database_="system")
 
 
 def test_neo4j_browser_is_served_over_http(local_server: LocalServer) -> None:
@@ -133,6 +158,36 @@ def test_status_never_prints_the_password(local_server: LocalServer) -> None:
     assert result.exit_code in (0, 3)
     for secret in filter(None, [local_server.password(), os.environ.get("NEO4J_PASSWORD")]):
         assert secret not in result.output
+
+
+def test_status_reports_the_ports_the_server_runs_on_whatever_the_options_say(
+    local_server: LocalServer, tmp_path: Path
+) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "server").symlink_to(local_server.root)  # `--home` finds the session's server
+    result = CliRunner().invoke(
+        main,
+        ["neo4j", "status", "--home", str(home), "--bolt-port", "1", "--http-port", "2"],
+    )
+    assert result.exit_code == 0, result.output
+    assert f"neo4j://localhost:{local_server.bolt_port}" in result.output
+    assert f"http://localhost:{local_server.http_port}/browser/" in result.output
+    assert "localhost:1" not in result.output and "localhost:2/" not in result.output
+
+
+def test_the_default_uri_is_the_port_the_local_server_last_started_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from powerconnect.options import resolve_settings
+
+    monkeypatch.setenv("POWERCONNECT_HOME", str(tmp_path))
+    monkeypatch.delenv("NEO4J_URI", raising=False)
+    assert resolve_settings(None, None, None, None).uri == "neo4j://localhost:7687"  # never started
+    LocalServer(home=tmp_path, bolt_port=7690, http_port=7480)._write_conf()  # as `start` does
+    assert LocalServer(home=tmp_path).as_started().http_port == 7480
+    assert resolve_settings(None, None, None, None).uri == "neo4j://localhost:7690"
+    assert resolve_settings("bolt://db:7687", None, None, None).uri == "bolt://db:7687"
 
 
 def test_the_page_cache_runs_with_direct_memory_access(local_server: LocalServer) -> None:

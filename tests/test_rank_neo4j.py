@@ -221,6 +221,13 @@ def test_rank_command_prints_csv_best_first(teams: Database, cli_env: dict[str, 
     ]
     assert len(lines) == 1 + 52
     assert lines[1].split(",")[1] == "bob"
+    assert "groups by organization" in result.stderr
+
+
+def test_rank_says_which_groups_it_used(teams: Database, cli_env: dict[str, str]) -> None:
+    result = CliRunner().invoke(main, ["rank", "--top", "1"], env=cli_env)
+    assert result.exit_code == 0, result.output
+    assert "groups: detected communities (--group-by organization" in result.stderr
 
 
 def test_rank_refuses_an_unknown_group_property(teams: Database, cli_env: dict[str, str]) -> None:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import doctest
 from pathlib import Path
 
-from engine.settings import DEFAULT_URI, ConnectionSettings
+import pytest
+
+import engine.settings
+from engine.settings import DEFAULT_URI, ConnectionSettings, uri_problem
 
 
 def test_environment_fills_what_options_leave_out() -> None:
@@ -46,3 +50,21 @@ def test_environment_password_wins_over_the_file(tmp_path: Path) -> None:
 
 def test_the_password_is_not_in_the_repr() -> None:
     assert "hunter2" not in repr(ConnectionSettings(password="hunter2"))
+
+
+def test_docstring_examples_hold() -> None:
+    assert doctest.testmod(engine.settings).failed == 0
+
+
+@pytest.mark.parametrize(
+    "uri",
+    ["neo4j://localhost:7687", "bolt://db:7687", "neo4j+s://x.databases.neo4j.io", "BOLT://h"],
+)
+def test_bolt_uris_are_accepted(uri: str) -> None:
+    assert uri_problem(uri) is None
+
+
+@pytest.mark.parametrize("uri", ["localhost:7687", "http://localhost:7474", "https://h", "ftp://h"])
+def test_other_uris_are_refused_with_a_reason(uri: str) -> None:
+    problem = uri_problem(uri)
+    assert problem is not None and repr(uri) in problem
