@@ -83,11 +83,15 @@ class Table:
         if missing:
             which = ", ".join(repr(n) for n in missing)
             noun = "column" if len(missing) == 1 else "columns"
-            raise InvalidInput(
-                str(self.path),
-                self.header_line,
-                f"missing {noun} {which} (the header has: {', '.join(self.header)})",
-            )
+            reason = f"missing {noun} {which} (the header has: {', '.join(self.header)})"
+            if len(self.header) == 1:
+                sep = next((c for c in (";", "\t", "|") if c in self.header[0]), None)
+                if sep is not None:
+                    shown = "tab" if sep == "\t" else repr(sep)
+                    reason += (
+                        f"; the columns seem separated by {shown}: save the file with commas (CSV)"
+                    )
+            raise InvalidInput(str(self.path), self.header_line, reason)
 
     def column(self, name: str, *, strip: bool = True) -> np.ndarray:
         values = self.columns[name]

@@ -325,11 +325,30 @@ INTRODUCTIONS_QUERY = (
     "--uri",
     envvar="NEO4J_URI",
     default=None,
-    help="Use this database instead of starting the local server.",
+    show_envvar=True,
+    help="Bolt URI of a database to use instead of starting the local server.",
 )
-@click.option("--user", envvar="NEO4J_USER", default=None)
-@click.option("--password", envvar="NEO4J_PASSWORD", default=None)
-@click.option("--database", envvar="NEO4J_DATABASE", default=None)
+@click.option(
+    "--user",
+    envvar="NEO4J_USER",
+    default=None,
+    show_envvar=True,
+    help="Database user [default: neo4j]",
+)
+@click.option(
+    "--password",
+    envvar="NEO4J_PASSWORD",
+    default=None,
+    show_envvar=True,
+    help="Database password [default: the local server's generated one]",
+)
+@click.option(
+    "--database",
+    envvar="NEO4J_DATABASE",
+    default=None,
+    show_envvar=True,
+    help="Database name [default: the server's default database]",
+)
 @click.option("--reset", is_flag=True, help="Wipe the database before loading the sample.")
 @click.option("--top", default=10, show_default=True, type=click.IntRange(min=1))
 def demo_cmd(
@@ -354,10 +373,13 @@ def demo_cmd(
     server = LocalServer()
     if uri is None:
         if server.running():
+            server = server.as_started()
             info(f"Using the local Neo4j at {server.bolt_uri}.")
         else:
             info("Starting the local Neo4j ...")
+            started = time.monotonic()
             server.start(password=password, log=info)
+            info(f"Neo4j {_version()} started in {time.monotonic() - started:.1f} s.")
     settings = resolve_settings(uri, user, password, database)
     with open_database(settings) as db:
         result = run_demo(db, reset=reset)
@@ -392,6 +414,9 @@ def demo_cmd(
     click.echo(f"  {TOP_CONNECTORS_QUERY}")
     click.echo("and, for the introductions:")
     click.echo(f"  {INTRODUCTIONS_QUERY}")
+    if uri is None:
+        click.echo("")
+        click.echo("The local Neo4j keeps running; stop it with `powerconnect neo4j stop`.")
 
 
 register_load(main)

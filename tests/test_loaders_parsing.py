@@ -94,6 +94,14 @@ def test_spaces_around_header_names_are_ignored(tmp_path: Path, quote: str) -> N
     assert table.columns["name"].tolist() == ["Ann"]
 
 
+@pytest.mark.parametrize(("sep", "shown"), [(";", "';'"), ("\t", "tab")])
+def test_a_file_separated_by_something_else_says_so(tmp_path: Path, sep: str, shown: str) -> None:
+    # what a spreadsheet saves in locales that write decimals with a comma
+    path = write(tmp_path / "p.csv", f"id{sep}name\na{sep}Ann\n")
+    with pytest.raises(InvalidInput, match=f"the columns seem separated by {shown}"):
+        read_people(path, ProblemLog())
+
+
 def test_values_are_stripped_only_of_surrounding_whitespace(tmp_path: Path) -> None:
     people = read_people(write(tmp_path / "p.csv", "id,name\n a , Ann  Lee \n"), ProblemLog())
     assert people.ids == ["a"]
