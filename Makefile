@@ -6,6 +6,8 @@ STAMP  := $(VENV)/.installed
 DEV    := $(VENV)/.installed-dev
 
 .PHONY: help install jars demo test test-unit lint format bench clean neo4j-start neo4j-stop
+# One step at a time: `pip install` rewrites .venv/bin/powerconnect while `jars` runs it.
+.NOTPARALLEL:
 
 help:
 	@echo "make demo    start Neo4j locally, load the sample network, rank it"

@@ -17,11 +17,18 @@ from typing import Any
 
 import pandas as pd
 from neo4j import Driver, GraphDatabase, ManagedTransaction, Record, Session
-from neo4j.exceptions import AuthError, ClientError, Neo4jError, ServiceUnavailable
+from neo4j.exceptions import (
+    AuthError,
+    ClientError,
+    ConfigurationError,
+    DriverError,
+    Neo4jError,
+    ServiceUnavailable,
+)
 
 from engine import queries
 from engine.errors import DatabaseUnavailable, UsageError
-from engine.settings import ConnectionSettings, uri_problem
+from engine.settings import ConnectionSettings, shown_uri, uri_problem
 
 Progress = Callable[[int], None]
 #: One batch for :meth:`Database.run_batches`: its rows and its weight (what progress counts,
@@ -77,12 +84,15 @@ class Database:
                 connection_timeout=10,
                 notifications_min_severity="OFF",
             )
-        except (ValueError, Neo4jError) as exc:
-            raise DatabaseUnavailable(f"cannot use the URI {settings.uri!r}: {exc}") from exc
+        except (ValueError, Neo4jError, DriverError) as exc:
+            raise UsageError(f"cannot use the URI {shown_uri(settings.uri)!r}: {exc}") from exc
         try:
             driver.verify_connectivity()
             if settings.database:
                 driver.execute_query("RETURN 1", database_=settings.database)
+        except (ValueError, ConfigurationError) as exc:  # what uri_problem did not foresee
+            driver.close()
+            raise UsageError(f"cannot use the URI {shown_uri(settings.uri)!r}: {exc}") from exc
         except AuthError as exc:
             driver.close()
             raise DatabaseUnavailable(
@@ -100,8 +110,14 @@ class Database:
             if (exc.code or "").endswith("AuthenticationRateLimit"):
                 raise DatabaseUnavailable(
                     f"Neo4j at {settings.uri} refuses logins for a few seconds after too many "
-                    "wrong passwords in a row: check NEO4J_USER / NEO4J_PASSWORD, wait 5 s, "
-                    "and try again"
+                    "wrong passwords in a row: check NEO4J_USER / NEO4J_PASSWORD, wait a few "
+                    "seconds, and try again"
+                ) from exc
+            if (exc.code or "").endswith("DatabaseNotFound"):
+                raise DatabaseUnavailable(
+                    f"Neo4j at {settings.uri} has no database {settings.database!r}: check "
+                    "NEO4J_DATABASE (or --database), or leave it unset for the default one "
+                    "(Community Edition has one database, neo4j)"
                 ) from exc
             raise DatabaseUnavailable(f"Neo4j at {settings.uri} refused: {exc.message}") from exc
         return cls(driver, settings)

@@ -13,6 +13,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 DEFAULT_URI = "neo4j://localhost:7687"
 DEFAULT_USER = "neo4j"
@@ -45,7 +46,7 @@ class ConnectionSettings:
         'bolt://db:7687'
         """
         env = os.environ if env is None else env
-        uri = uri or env.get("NEO4J_URI") or DEFAULT_URI
+        uri = (uri or env.get("NEO4J_URI") or DEFAULT_URI).strip()
         user = user or env.get("NEO4J_USER") or env.get("NEO4J_USERNAME") or DEFAULT_USER
         password = password or env.get("NEO4J_PASSWORD")
         if password is None and password_file is not None:
@@ -63,28 +64,70 @@ BOLT_SCHEMES = ("neo4j", "neo4j+s", "neo4j+ssc", "bolt", "bolt+s", "bolt+ssc")
 
 
 def uri_problem(uri: str) -> str | None:
-    """What is wrong with ``uri`` as a Bolt address, or None when nothing is.
+    """What is wrong with ``uri`` as a Bolt address, or None when nothing is. A user or
+    password written into the URI is never repeated.
 
     >>> uri_problem("neo4j://localhost:7687") is None
     True
     >>> uri_problem("localhost:7687")
     "the URI 'localhost:7687' has no scheme: write neo4j://localhost:7687"
+    >>> uri_problem("neo4j:localhost:7687")
+    "the URI 'neo4j:localhost:7687' lacks the // after its scheme: write neo4j://localhost:7687"
     >>> print(uri_problem("http://localhost:7474"))  # doctest: +ELLIPSIS
     the URI 'http://localhost:7474' is a web address ...: write neo4j://localhost:7687
+    >>> print(uri_problem("https://[::1]:7473"))  # doctest: +ELLIPSIS
+    the URI 'https://[::1]:7473' is a web address ...: write neo4j+s://[::1]:7687
     >>> print(uri_problem("mongodb://db:27017"))  # doctest: +ELLIPSIS
     the URI 'mongodb://db:27017' is not a Neo4j one: its scheme must be one of neo4j, ...
+    >>> uri_problem("neo4j://db:port")
+    "the URI 'neo4j://db:port' has a host or port that cannot be read"
+    >>> print(uri_problem("neo4j://neo4j:s3cret@db:7687"))  # doctest: +ELLIPSIS
+    the URI 'neo4j://...@db:7687' carries a user or password: ...
     """
+    text = uri.strip()
+    scheme, sep, rest = text.partition("://")
+    if not sep:
+        head, colon, tail = text.partition(":")
+        if colon and head.lower() in (*BOLT_SCHEMES, "http", "https"):
+            return (
+                f"the URI {shown_uri(text)!r} lacks the // after its scheme: "
+                f"write {head}://{shown_uri(tail.lstrip('/'))}"
+            )
+        return f"the URI {shown_uri(text)!r} has no scheme: write neo4j://{shown_uri(text)}"
+    shown = shown_uri(text)
+    try:
+        parts = urlsplit(text)
+        port = parts.port
+    except ValueError:  # "db:port", "[::1" (urlsplit checks brackets and port numbers)
+        return f"the URI {shown!r} has a host or port that cannot be read"
+    if port == 0:
+        return f"the URI {shown!r} has port 0"
+    if scheme.lower() in ("http", "https"):
+        host = parts.hostname or "localhost"
+        host = f"[{host}]" if ":" in host else host
+        bolt = "neo4j+s" if scheme.lower() == "https" else "neo4j"
+        return (
+            f"the URI {shown!r} is a web address (Neo4j Browser's); powerconnect speaks Bolt: "
+            f"write {bolt}://{host}:7687"
+        )
+    if scheme.lower() not in BOLT_SCHEMES:
+        return f"the URI {shown!r} is not a Neo4j one: its scheme must be one of " + ", ".join(
+            BOLT_SCHEMES
+        )
+    if "@" in parts.netloc:
+        return (
+            f"the URI {shown!r} carries a user or password: give them with NEO4J_USER and "
+            "NEO4J_PASSWORD (or --user and --password) instead"
+        )
+    return None
+
+
+def shown_uri(uri: str) -> str:
+    """``uri`` without what precedes an ``@`` in its authority (a user, a password)."""
     scheme, sep, rest = uri.partition("://")
     if not sep:
-        return f"the URI {uri!r} has no scheme: write neo4j://{uri}"
-    if scheme.lower() in BOLT_SCHEMES:
-        return None
-    if scheme.lower() in ("http", "https"):
-        host = rest.split("/", 1)[0].rsplit(":", 1)[0] or "localhost"
-        return (
-            f"the URI {uri!r} is a web address (Neo4j Browser's); powerconnect speaks Bolt: "
-            f"write neo4j://{host}:7687"
-        )
-    return f"the URI {uri!r} is not a Neo4j one: its scheme must be one of " + ", ".join(
-        BOLT_SCHEMES
-    )
+        return "..." + uri[uri.rindex("@") :] if "@" in uri else uri
+    authority, slash, path = rest.partition("/")
+    if "@" in authority:
+        authority = "..." + authority[authority.rindex("@") :]
+    return f"{scheme}{sep}{authority}{slash}{path}"

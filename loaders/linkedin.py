@@ -47,7 +47,13 @@ import pandas as pd
 
 from engine.db import Database
 from engine.errors import InvalidInput, UsageError
-from loaders.interactions import HALF_LIFE_DAYS, Interactions, derive_ties, parse_timestamps
+from loaders.interactions import (
+    HALF_LIFE_DAYS,
+    Interactions,
+    count_after,
+    derive_ties,
+    parse_timestamps,
+)
 from loaders.model import LoadSummary, People, Progress, Ties, canonical
 from loaders.tables import Problem, ProblemLog, Table, read_table
 from loaders.writer import DEFAULT_BATCH_SIZE, preparing, write_load
@@ -300,6 +306,8 @@ class Plan:
 
     people: People
     ties: Ties
+    #: messages later than ``as_of``, left out of the strengths
+    after_as_of: int = 0
 
 
 class _Groups:
@@ -433,12 +441,15 @@ def plan_linkedin(
         {"connected_on": ties[p], "linkedin_messages": 0, "last_linkedin_message": None}
         for p in pairs
     ]
+    after = 0
     if events:
+        timestamps = pd.DatetimeIndex([e[2] for e in events]).as_unit("us")
+        after = count_after(timestamps, as_of)
         derived = derive_ties(
             Interactions(
                 np.array([e[0] for e in events], dtype=object),
                 np.array([e[1] for e in events], dtype=object),
-                pd.DatetimeIndex([e[2] for e in events]).as_unit("us"),
+                timestamps,
                 np.full(len(events), "linkedin", dtype=object),
                 has_channels=False,
             ),
@@ -458,7 +469,7 @@ def plan_linkedin(
             extra[slot]["last_linkedin_message"] = dp["last_interaction"]
     ca, cb = canonical(a, b)
     people = People(sorted(props), [props[pid] for pid in sorted(props)])
-    return Plan(people, Ties(ca, cb, strength.astype(np.float64), "linkedin", extra))
+    return Plan(people, Ties(ca, cb, strength.astype(np.float64), "linkedin", extra), after)
 
 
 def _id_for(keys: list[str]) -> str | None:
@@ -502,7 +513,7 @@ def load_linkedin(
         )
         rejects = problems.settle(skip_invalid)
 
-        return write_load(
+        summary = write_load(
             db,
             plan.people,
             plan.ties,
@@ -513,6 +524,8 @@ def load_linkedin(
             rejected=len(problems),
             rejects_files=rejects,
         )
+        summary.after_as_of = plan.after_as_of
+        return summary
 
 
 def _contacts(ex: Export) -> list[Contact]:

@@ -117,7 +117,8 @@ class LoadSummary:
     #: ``load --sync`` only (None otherwise): people and ties deleted because the files no
     #: longer list them, and explicit ties that fell back to their derived strength
     synced: tuple[int, int, int] | None = None
-    #: ``load-interactions --as-of``: interactions later than that date, left out
+    #: ``--as-of`` (load-interactions, load-linkedin): interactions (or LinkedIn messages)
+    #: later than that date, left out of the strengths
     after_as_of: int = 0
 
     def __str__(self) -> str:

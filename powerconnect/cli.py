@@ -133,12 +133,9 @@ def neo4j_start(server: LocalServer) -> None:
         powerconnect neo4j start --bolt-port 7687 --http-port 7474
     """
     if server.running():
-        running = server.as_started()
-        info(f"Neo4j is already running (pid {server.pid()}) at {running.bolt_uri}.")
-        if _ports_given() and (running.bolt_port, running.http_port) != (
-            server.bolt_port,
-            server.http_port,
-        ):
+        running = server.as_running()
+        info("Neo4j is already running.")
+        if any(getattr(running, name) != getattr(server, name) for name in _ports_given()):
             info("Its ports stay as they are: stop it first to start it on other ports.")
         _print_status(running)
         return
@@ -179,16 +176,17 @@ def neo4j_status(server: LocalServer) -> None:
     if not server.running():
         click.echo(f"Neo4j is not running (server directory {server.root}).")
         sys.exit(3)
-    _print_status(server.as_started())  # the ports it runs on, whatever the options say
+    _print_status(server.as_running())  # the ports it runs on, whatever the options say
 
 
-def _ports_given() -> bool:
-    """Whether --bolt-port or --http-port was given on the command line."""
+def _ports_given() -> list[str]:
+    """Which of --bolt-port and --http-port the command line gave (as parameter names)."""
     ctx = click.get_current_context()
-    return any(
-        ctx.get_parameter_source(name) == click.core.ParameterSource.COMMANDLINE
+    return [
+        name
         for name in ("bolt_port", "http_port")
-    )
+        if ctx.get_parameter_source(name) == click.core.ParameterSource.COMMANDLINE
+    ]
 
 
 def _version() -> str:
@@ -373,7 +371,7 @@ def demo_cmd(
     server = LocalServer()
     if uri is None:
         if server.running():
-            server = server.as_started()
+            server = server.as_running()
             info(f"Using the local Neo4j at {server.bolt_uri}.")
         else:
             info("Starting the local Neo4j ...")

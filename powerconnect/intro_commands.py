@@ -139,7 +139,8 @@ def introduce(
     A path is only as warm as its coldest tie: paths are ranked by their weakest
     link (highest first), then by fewer hops, then by the intermediaries'
     power-connector scores (from the last `powerconnect rank`; 0 without one): the
-    column `score` is the lowest of them, since a path leans on every intermediary.
+    table's `lowest via score` (`score` in csv and json) is the lowest of them, since a
+    path leans on every intermediary.
     Every hop's strength is shown. Exit code 1 when a person is unknown or has no
     ties, or when no path has at most --max-hops ties.
 
@@ -340,7 +341,7 @@ def introductions_table(df: pd.DataFrame) -> str:
             "ties": [
                 f"{x:.2f} / {y:.2f}" for x, y in zip(df["broker_a"], df["broker_c"], strict=True)
             ],
-            "lowest via score": df["score"].map(lambda x: f"{x:.2f}"),
+            "score": df["score"].map(lambda x: f"{x:.2f}"),
         }
     )
     lines = [render_table(table), ""]

@@ -68,7 +68,7 @@ def connection_options(f: F) -> F:
 def resolve_settings(
     uri: str | None, user: str | None, password: str | None, database: str | None
 ) -> ConnectionSettings:
-    server = LocalServer().as_started()  # on the Bolt port it was last started with
+    server = LocalServer().as_running()  # on the Bolt port it runs on
     resolved = ConnectionSettings.resolve(
         uri or server.bolt_uri,
         user,

@@ -19,7 +19,8 @@ from urllib.parse import urlsplit
 import click
 
 from engine import queries
-from engine.settings import DEFAULT_USER, ConnectionSettings
+from engine.errors import UsageError
+from engine.settings import DEFAULT_USER, ConnectionSettings, uri_problem
 from powerconnect.options import connection_options, open_database
 from powerconnect.server import LocalServer
 
@@ -180,7 +181,7 @@ def browser_url(uri: str | None, user: str, server: LocalServer) -> str:
     'http://db.example.org:7474/browser/?dbms=bolt://neo4j@db.example.org:7687'
     """
     if uri is None:
-        started = server.as_started()
+        started = server.as_running()
         http_port, bolt_port = started.http_port, started.bolt_port
         return f"http://localhost:{http_port}/browser/?dbms=neo4j://{user}@localhost:{bolt_port}"
     parts = urlsplit(uri)
@@ -243,7 +244,7 @@ def browser_guide(
 
 
 def _local_bolt_uri(server: LocalServer) -> str:
-    return server.as_started().bolt_uri
+    return server.as_running().bolt_uri
 
 
 @click.command("browser")
@@ -293,4 +294,9 @@ def browser_cmd(uri: str | None, user: str, url: str | None, style_only: bool) -
     if style_only:
         click.echo(":style " + style_text().rstrip())
         return
+    if uri is not None:
+        uri = uri.strip()
+        problem = uri_problem(uri)
+        if problem:
+            raise UsageError(problem)
     click.echo(browser_guide(uri, user, os.environ, LocalServer(), url))

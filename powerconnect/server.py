@@ -137,10 +137,13 @@ class LocalServer:
     def browser_url(self) -> str:
         return f"http://localhost:{self.http_port}/browser/"
 
-    def as_started(self) -> LocalServer:
-        """This server with the ports it was last started with (read from the neo4j.conf
-        written at each start), so that `status`, `browser` and the default URI find it
-        wherever `start --bolt-port/--http-port` put it; itself when it never started."""
+    def as_running(self) -> LocalServer:
+        """This server with the ports it runs on (read from the neo4j.conf written at its
+        start), while it runs, so that `status`, `browser` and the default URI find it
+        wherever `start --bolt-port/--http-port` put it; itself when it does not run (a
+        start without port options then uses the defaults again)."""
+        if not self.running():
+            return self
         try:
             conf = (self.conf_dir / "neo4j.conf").read_text()
         except OSError:

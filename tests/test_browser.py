@@ -220,7 +220,10 @@ def test_browser_guide_for_a_remote_database(tmp_path: Path) -> None:
     assert not any("(set it)" in line for q in mine for line in q.params)
 
 
-def test_browser_guide_for_the_local_server_reads_its_ports(tmp_path: Path) -> None:
+def test_browser_guide_for_a_stopped_local_server_gives_the_ports_a_start_would_use(
+    tmp_path: Path,
+) -> None:
+    # it ran on other ports once (its neo4j.conf says so); `neo4j start` now uses the defaults
     server = LocalServer(home=tmp_path)
     server.conf_dir.mkdir(parents=True)
     (server.conf_dir / "neo4j.conf").write_text(
@@ -230,8 +233,8 @@ def test_browser_guide_for_the_local_server_reads_its_ports(tmp_path: Path) -> N
     env = {"POWERCONNECT_HOME": str(tmp_path), "NEO4J_URI": None, "NEO4J_PASSWORD": None}
     result = CliRunner().invoke(cli(), ["browser"], env=env)
     assert result.exit_code == 0, result.output
-    assert "http://localhost:17474/browser/?dbms=neo4j://neo4j@localhost:17687" in result.output
-    assert "Connect URL: neo4j://localhost:17687" in result.output
+    assert "http://localhost:7474/browser/?dbms=neo4j://neo4j@localhost:7687" in result.output
+    assert "Connect URL: neo4j://localhost:7687" in result.output
     assert str(server.password_file) in result.output
     assert "generated-secret" not in result.output
     assert "not running" in result.output

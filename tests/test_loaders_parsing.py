@@ -400,6 +400,15 @@ def test_the_member_is_the_url_in_their_messages_who_is_not_a_connection() -> No
     assert bob.member.name == "Bob Stone"  # from the FROM column of his messages
 
 
+def test_linkedin_messages_after_as_of_are_left_out_and_counted() -> None:
+    export = read_export(DATA / "linkedin" / "ann", ProblemLog())
+    # by hand: ann's messages with her connections are to bob on May 1st (09:00, his
+    # answer at 10:00) and May 3rd, and to carla on April 3rd; Eve is no connection
+    plan = plan_linkedin([export], as_of=datetime(2024, 5, 1, 12, tzinfo=UTC))
+    assert plan.after_as_of == 1
+    assert plan_linkedin([export]).after_as_of == 0
+
+
 def test_exports_merge_people_by_url_else_email() -> None:
     exports = [read_export(DATA / "linkedin" / d, ProblemLog()) for d in ("ann", "bob")]
     plan = plan_linkedin(exports)

@@ -54,9 +54,17 @@ def test_too_many_wrong_passwords_say_to_wait(db: Database) -> None:
                 Database.connect(wrong)
             messages.append(str(caught.value))
         assert "refused the login" in messages[0]
-        assert "wait 5 s, and try again" in messages[-1]
+        assert "wait a few seconds, and try again" in messages[-1]
     finally:
         db.driver.execute_query("DROP USER $user", user=user, database_="system")
+
+
+def test_an_unknown_database_is_named(neo4j_settings: ConnectionSettings) -> None:
+    nosuch = ConnectionSettings(
+        uri=neo4j_settings.uri, password=neo4j_settings.password, database="nosuch"
+    )
+    with pytest.raises(DatabaseUnavailable, match="has no database 'nosuch': check NEO4J_DATA"):
+        Database.connect(nosuch)
 
 
 def test_neo4j_browser_is_served_over_http(local_server: LocalServer) -> None:
@@ -174,19 +182,41 @@ def test_status_reports_the_ports_the_server_runs_on_whatever_the_options_say(
     assert f"neo4j://localhost:{local_server.bolt_port}" in result.output
     assert f"http://localhost:{local_server.http_port}/browser/" in result.output
     assert "localhost:1" not in result.output and "localhost:2/" not in result.output
+    # starting it again keeps it, and warns only about ports given that differ
+    for port, warned in ((local_server.bolt_port, False), (1, True)):
+        again = CliRunner().invoke(
+            main, ["neo4j", "start", "--home", str(home), "--bolt-port", str(port)]
+        )
+        assert again.exit_code == 0, again.output
+        assert "already running" in again.output
+        assert ("stop it first to start it on other ports" in again.output) is warned
+    guide = CliRunner().invoke(
+        main, ["browser"], env={"POWERCONNECT_HOME": str(home), "NEO4J_URI": None}
+    )
+    assert guide.exit_code == 0, guide.output
+    assert f"Connect URL: neo4j://localhost:{local_server.bolt_port}" in guide.output
+    assert f"http://localhost:{local_server.http_port}/browser/" in guide.output
 
 
-def test_the_default_uri_is_the_port_the_local_server_last_started_on(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def test_the_default_uri_is_the_port_the_local_server_runs_on(
+    local_server: LocalServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from powerconnect.options import resolve_settings
 
-    monkeypatch.setenv("POWERCONNECT_HOME", str(tmp_path))
     monkeypatch.delenv("NEO4J_URI", raising=False)
-    assert resolve_settings(None, None, None, None).uri == "neo4j://localhost:7687"  # never started
-    LocalServer(home=tmp_path, bolt_port=7690, http_port=7480)._write_conf()  # as `start` does
-    assert LocalServer(home=tmp_path).as_started().http_port == 7480
-    assert resolve_settings(None, None, None, None).uri == "neo4j://localhost:7690"
+    monkeypatch.delenv("NEO4J_PASSWORD", raising=False)
+    home = tmp_path / "home"
+    monkeypatch.setenv("POWERCONNECT_HOME", str(home))
+    # a server that ran on 7690 once and is stopped: the defaults, as a new start would use
+    LocalServer(home=home, bolt_port=7690, http_port=7480)._write_conf()
+    assert resolve_settings(None, None, None, None).uri == "neo4j://localhost:7687"
+    # a running one, on free ports (the session's, found through the home)
+    stopped = home / "server"
+    stopped.rename(home / "old")
+    stopped.symlink_to(local_server.root)
+    got = resolve_settings(None, None, None, None)
+    assert got.uri == f"neo4j://localhost:{local_server.bolt_port}"
+    assert got.password == local_server.password()
     assert resolve_settings("bolt://db:7687", None, None, None).uri == "bolt://db:7687"
 
 
