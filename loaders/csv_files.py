@@ -65,6 +65,7 @@ def load_csv(
     sync: bool = False,
     batch_size: int = DEFAULT_BATCH_SIZE,
     progress: Progress | None = None,
+    dry_run: bool = False,
 ) -> LoadSummary:
     """Load a people file and/or a ties file into the database.
 
@@ -80,6 +81,9 @@ def load_csv(
     does not list, and explicit ties the ties file does not list, are removed
     (:func:`loaders.writer.sync_to_files`). It cannot go with ``skip_invalid``: a
     rejected row would count as removed.
+
+    ``dry_run`` reads, validates and compares with the database as a load would, then
+    writes nothing (not even the schema) and sums up what the load would do.
     """
     if people_path is None and ties_path is None:
         raise UsageError("nothing to load: give a people file, a ties file, or both")
@@ -89,7 +93,7 @@ def load_csv(
             "database as if the file no longer listed it"
         )
     started = time.perf_counter()
-    with preparing(db) as state:
+    with preparing(db, schema=not dry_run) as state:
         problems = ProblemLog()
         people = read_people(Path(people_path), problems) if people_path is not None else None
         ties = Ties.empty("csv")
@@ -125,6 +129,7 @@ def load_csv(
             rejected=len(problems),
             rejects_files=rejects,
             duplicates_merged=merged,
+            dry_run=dry_run,
         )
     if not sync:
         return summary
@@ -133,6 +138,7 @@ def load_csv(
         everyone if people_path is not None else None,
         ties if ties_path is not None else None,
         batch_size=batch_size,
+        dry_run=dry_run,
     )
     return dataclasses.replace(summary, synced=synced)
 

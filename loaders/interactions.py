@@ -294,12 +294,13 @@ def load_interactions(
     skip_invalid: bool = False,
     batch_size: int = DEFAULT_BATCH_SIZE,
     progress: Progress | None = None,
+    dry_run: bool = False,
 ) -> LoadSummary:
     """Derive tie strengths from interaction logs and write them.
 
     People named in the logs are created (with just their ``id``) when missing. Each
     pair's ``strength_interactions`` is set; its ``strength`` follows unless a ties file
-    gave it explicitly. Validation and ``skip_invalid`` work as in
+    gave it explicitly. Validation, ``skip_invalid`` and ``dry_run`` work as in
     :func:`loaders.csv_files.load_csv`.
     """
     if not paths:
@@ -307,7 +308,7 @@ def load_interactions(
     if half_life_days <= 0:
         raise UsageError(f"the half-life must be a positive number of days, not {half_life_days}")
     started = time.perf_counter()
-    with preparing(db) as state:
+    with preparing(db, schema=not dry_run) as state:
         problems = ProblemLog()
         events = read_interactions(paths, problems)
         rejects = problems.settle(skip_invalid)
@@ -324,6 +325,7 @@ def load_interactions(
             read_seconds=time.perf_counter() - started,
             rejected=len(problems),
             rejects_files=rejects,
+            dry_run=dry_run,
         )
         summary.after_as_of = count_after(events.timestamp, as_of)
         return summary

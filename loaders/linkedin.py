@@ -488,16 +488,17 @@ def load_linkedin(
     skip_invalid: bool = False,
     batch_size: int = DEFAULT_BATCH_SIZE,
     progress: Progress | None = None,
+    dry_run: bool = False,
 ) -> LoadSummary:
     """Load LinkedIn data exports (one directory per team member).
 
-    Validation and ``skip_invalid`` work as in :func:`loaders.csv_files.load_csv`.
+    Validation, ``skip_invalid`` and ``dry_run`` work as in :func:`loaders.csv_files.load_csv`.
     Loading the same exports again changes nothing.
     """
     if not directories:
         raise UsageError("no LinkedIn export directory to load")
     started = time.perf_counter()
-    with preparing(db) as state:
+    with preparing(db, schema=not dry_run) as state:
         problems = ProblemLog()
         exports = [read_export(Path(d), problems) for d in directories]
         if not skip_invalid:
@@ -523,6 +524,7 @@ def load_linkedin(
             read_seconds=time.perf_counter() - started,
             rejected=len(problems),
             rejects_files=rejects,
+            dry_run=dry_run,
         )
         summary.after_as_of = plan.after_as_of
         return summary

@@ -117,15 +117,22 @@ class LoadSummary:
     #: ``load --sync`` only (None otherwise): people and ties deleted because the files no
     #: longer list them, and explicit ties that fell back to their derived strength
     synced: tuple[int, int, int] | None = None
+    #: a dry run: the counts say what the load would do; nothing was written
+    dry_run: bool = False
     #: ``--as-of`` (load-interactions, load-linkedin): interactions (or LinkedIn messages)
     #: later than that date, left out of the strengths
     after_as_of: int = 0
 
     def __str__(self) -> str:
+        made, changed, gone = (
+            ("to create", "to update", "to delete")
+            if self.dry_run
+            else ("created", "updated", "deleted")
+        )
         text = (
-            f"people: {self.people_created} created, {self.people_updated} updated, "
+            f"people: {self.people_created} {made}, {self.people_updated} {changed}, "
             f"{self.people_unchanged} unchanged; "
-            f"ties: {self.ties_created} created, {self.ties_updated} updated, "
+            f"ties: {self.ties_created} {made}, {self.ties_updated} {changed}, "
             f"{self.ties_unchanged} unchanged; {self.rejected} rejected"
         )
         if self.rejects_files:
@@ -136,9 +143,10 @@ class LoadSummary:
             text += f"; {self.after_as_of} interactions after --as-of ignored"
         if self.synced is not None:
             people, ties, fallen = self.synced
+            back = "to go back" if self.dry_run else "back"
             text += (
-                f"; --sync: {people} people and {ties} ties deleted, "
-                f"{fallen} ties back to their derived strength"
+                f"; --sync: {people} people and {ties} ties {gone}, "
+                f"{fallen} ties {back} to their derived strength"
             )
         if self.seconds:
             parts = ", ".join(f"{k} {v:.1f}" for k, v in self.seconds.items())

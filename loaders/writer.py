@@ -98,19 +98,21 @@ class DatabaseState:
     any_ties: bool
 
 
-def prepare(db: Database) -> DatabaseState:
-    """Create the schema if it is missing (unique ``Person.id``, ``Organization.name``) and
-    see whether the database holds any person and any tie yet (both at once: on a server
-    just started each takes a second or two, mostly planning)."""
+def prepare(db: Database, *, schema: bool = True) -> DatabaseState:
+    """Create the schema if it is missing (unique ``Person.id``, ``Organization.name``;
+    not when ``schema`` is false, for a dry run) and see whether the database holds any
+    person and any tie yet (both at once: on a server just started each takes a second or
+    two, mostly planning)."""
     with ThreadPoolExecutor(1) as pool:
-        schema = pool.submit(db.setup_schema)
+        created = pool.submit(db.setup_schema) if schema else None
         row = db.query("load_database_state")[0]
-        schema.result()
+        if created is not None:
+            created.result()
     return DatabaseState(any_people=bool(row["people"]), any_ties=bool(row["ties"]))
 
 
 @contextmanager
-def preparing(db: Database) -> Iterator[Future[DatabaseState]]:
+def preparing(db: Database, *, schema: bool = True) -> Iterator[Future[DatabaseState]]:
     """Run :func:`prepare` in the background while the caller reads and validates its files.
 
     On a server just started, the schema statements and the first query take a second or
@@ -119,7 +121,7 @@ def preparing(db: Database) -> Iterator[Future[DatabaseState]]:
     for it on the way out.
     """
     with ThreadPoolExecutor(1) as pool:
-        yield pool.submit(prepare, db)
+        yield pool.submit(prepare, db, schema=schema)
 
 
 def write_load(
@@ -134,11 +136,13 @@ def write_load(
     rejected: int = 0,
     rejects_files: list[Path] | None = None,
     duplicates_merged: int = 0,
+    dry_run: bool = False,
 ) -> LoadSummary:
     """Write validated people, then ties (the last step of every loader), and sum it up.
 
     ``state`` comes from :func:`prepare` (or :func:`preparing`); without it, it is
-    prepared first.
+    prepared first. ``dry_run`` compares with the database as a load would, writes
+    nothing, and sums up what the load would do.
     """
     started = time.perf_counter()
     if state is None:
@@ -150,7 +154,12 @@ def write_load(
     with ThreadPoolExecutor(1) as pool:
         coded = pool.submit(code_people, ties)
         written = write_people(
-            db, people, batch_size=batch_size, progress=progress, any_people=state.any_people
+            db,
+            people,
+            batch_size=batch_size,
+            progress=progress,
+            any_people=state.any_people,
+            dry_run=dry_run,
         )
         people_done = time.perf_counter()
         tw = write_ties(
@@ -162,6 +171,7 @@ def write_load(
             progress=progress,
             any_ties=state.any_ties,
             coded=coded.result(),
+            dry_run=dry_run,
         )
     return LoadSummary(
         people_created=written.created,
@@ -178,6 +188,7 @@ def write_load(
             "people": people_done - started,
             "ties": time.perf_counter() - people_done,
         },
+        dry_run=dry_run,
     )
 
 
@@ -187,6 +198,7 @@ def sync_to_files(
     ties: Ties | None,
     *,
     batch_size: int = DEFAULT_BATCH_SIZE,
+    dry_run: bool = False,
 ) -> tuple[int, int, int]:
     """``load --sync``: after a load, delete what the files no longer list.
 
@@ -196,10 +208,16 @@ def sync_to_files(
     people that the ties do not list loses its explicit strength: it falls back to the
     largest strength derived for it by ``load-interactions`` / ``load-linkedin``, or is
     deleted when there is none. ``None`` leaves that part alone. Returns (people deleted,
-    ties deleted, with those of the people deleted, ties fallen back).
+    ties deleted, with those of the people deleted, ties fallen back). ``dry_run`` counts
+    them and deletes nothing.
     """
     people_deleted = ties_deleted = 0
-    if people is not None:
+    gone: set[str] = set()  # the people deleted (a dry run skips their ties below)
+    if people is not None and dry_run:
+        row = db.query("load_sync_people_preview", keep=list(people.ids))[0]
+        gone = set(row["ids"])
+        people_deleted, ties_deleted = len(gone), int(row["ties"])
+    elif people is not None:
         rows = db.run_auto_commit("load_sync_people", keep=list(people.ids), batch=batch_size)
         if rows:
             people_deleted, ties_deleted = int(rows[0]["deleted"]), int(rows[0]["ties"] or 0)
@@ -211,7 +229,7 @@ def sync_to_files(
         listed = set(zip(a.tolist(), b.tolist(), strict=True))
         for rec in db.stream("load_sync_ties", chunk=_SYNC_CHUNK):
             for tie, x, y, *derived in rec["ties"]:
-                if (x, y) in listed or (y, x) in listed:
+                if (x, y) in listed or (y, x) in listed or x in gone or y in gone:
                     continue
                 found = [(v, s) for v, s in zip(derived, DERIVED_SOURCES, strict=True) if v]
                 if found:
@@ -219,8 +237,9 @@ def sync_to_files(
                     fallbacks.append([tie, {"strength": value, "source": source}])
                 else:
                     deletes.append(tie)
-        db.run_batches("load_ties_delete", batched(deletes, batch_size))
-        db.run_batches("load_ties_update", batched(fallbacks, batch_size))
+        if not dry_run:
+            db.run_batches("load_ties_delete", batched(deletes, batch_size))
+            db.run_batches("load_ties_update", batched(fallbacks, batch_size))
     return people_deleted, ties_deleted + len(deletes), len(fallbacks)
 
 
@@ -232,10 +251,12 @@ def write_people(
     batch_size: int = DEFAULT_BATCH_SIZE,
     progress: Progress | None = None,
     any_people: bool | None = None,
+    dry_run: bool = False,
 ) -> PeopleWritten:
     """Create the people who are missing, update the ones whose properties differ.
 
-    ``any_people``: whether the database holds any person (None: ask it).
+    ``any_people``: whether the database holds any person (None: ask it). ``dry_run``
+    writes nothing and gives the people it would create negative stand-in node ids.
     """
     if any_people is None:
         any_people = bool(db.query("load_database_state")[0]["people"])
@@ -273,6 +294,15 @@ def write_people(
         if changes or org_changed:
             updated += 1
 
+    if dry_run:
+        node_ids.update((row[0], -1 - k) for k, row in enumerate(creates))
+        return PeopleWritten(
+            created=len(creates),
+            updated=updated,
+            unchanged=len(people) - len(creates) - updated,
+            node_ids=node_ids,
+            new={row[0] for row in creates},
+        )
     total = len(creates) + len(updates) + len(org_rows) + len(new_orgs)
     done = _Counter("people", total, progress)
     new_people = db.run_batches("load_people_create", batched(creates, batch_size), progress=done)
@@ -313,13 +343,15 @@ def write_ties(
     progress: Progress | None = None,
     any_ties: bool | None = None,
     coded: PeopleCodes | None = None,
+    dry_run: bool = False,
 ) -> TiesWritten:
     """Create new ties, update the ones whose properties differ, leave the rest alone.
 
     ``node_ids`` must hold every person the ties name (see :func:`write_people`);
     ``new_people`` are the ids created by this load: their ties cannot exist yet;
     ``any_ties``: whether the database holds any tie (None: ask it); ``coded``:
-    :func:`code_people` of ``ties``, if already worked out.
+    :func:`code_people` of ``ties``, if already worked out. ``dry_run`` writes nothing
+    and counts what it would write (a merge as a creation).
     """
     n = len(ties)
     if n == 0:
@@ -390,6 +422,11 @@ def write_ties(
             updates.append([found_tie[h], changes])
 
     creates = np.flatnonzero(known_new)
+    if dry_run:
+        created = len(creates) + len(merges)
+        return TiesWritten(
+            created=created, updated=len(updates), unchanged=n - created - len(updates)
+        )
     total = len(creates) + len(merges) + len(updates)
     done = _Counter("ties", total, progress)
     created = 0

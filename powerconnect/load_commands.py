@@ -35,7 +35,13 @@ PROGRESS_THRESHOLD = 20_000
 
 
 def load_options(f: F) -> F:
-    """--skip-invalid and --batch-size, shared by the load commands."""
+    """--skip-invalid, --dry-run and --batch-size, shared by the load commands."""
+    f = click.option(
+        "--dry-run",
+        is_flag=True,
+        help="Check the input and compare it with the database, then say what the load "
+        "would change (with --sync: delete) without writing anything",
+    )(f)
     f = click.option(
         "--batch-size",
         type=click.IntRange(min=1),
@@ -105,6 +111,7 @@ def load(
     create_missing: bool,
     sync: bool,
     skip_invalid: bool,
+    dry_run: bool,
     batch_size: int,
 ) -> None:
     """Load people and ties from CSV files.
@@ -123,6 +130,8 @@ def load(
 
         powerconnect load --ties updated-ties.csv
 
+        powerconnect load --people people.csv --ties ties.csv --sync --dry-run
+
         powerconnect load --people people.csv --ties ties.csv --sync
     """
     _load(
@@ -133,6 +142,7 @@ def load(
         create_missing=create_missing,
         skip_invalid=skip_invalid,
         sync=sync,
+        dry_run=dry_run,
         batch_size=batch_size,
     )
 
@@ -153,6 +163,7 @@ def load_interactions(
     half_life: float,
     as_of: datetime | None,
     skip_invalid: bool,
+    dry_run: bool,
     batch_size: int,
 ) -> None:
     """Derive tie strengths from interaction logs (from,to,timestamp[,channel]).
@@ -174,6 +185,7 @@ def load_interactions(
         half_life_days=half_life,
         as_of=_utc(as_of),
         skip_invalid=skip_invalid,
+        dry_run=dry_run,
         batch_size=batch_size,
     )
 
@@ -194,6 +206,7 @@ def load_linkedin(
     half_life: float,
     as_of: datetime | None,
     skip_invalid: bool,
+    dry_run: bool,
     batch_size: int,
 ) -> None:
     """Load LinkedIn data exports, one directory per team member.
@@ -214,6 +227,7 @@ def load_linkedin(
         half_life_days=half_life,
         as_of=_utc(as_of),
         skip_invalid=skip_invalid,
+        dry_run=dry_run,
         batch_size=batch_size,
     )
 
@@ -233,7 +247,10 @@ def _load(
     """Run one of the library's loaders with a progress bar, and print its summary."""
     with open_database(settings) as db, _progress() as progress:
         summary = loader(db, *args, progress=progress, **kw)
-    click.echo(f"Loaded {summary}.")
+    if summary.dry_run:
+        click.echo(f"Dry run (nothing written): {summary}.")
+    else:
+        click.echo(f"Loaded {summary}.")
 
 
 def _utc(when: datetime | None) -> datetime | None:

@@ -14,6 +14,7 @@ from click.testing import CliRunner, Result
 from engine import queries
 from engine.db import Database
 from loaders import load_csv, load_interactions
+from loaders.model import LoadSummary
 from powerconnect.cli import main
 from powerconnect.load_commands import register
 
@@ -322,6 +323,55 @@ def test_sync_counts_each_tie_of_the_people_it_deletes_once(db: Database, tmp_pa
     # bob and cy go, and with them all 3 ties: bob-cy once, though both its people go
     assert summary.synced == (2, 3, 0)
     assert list(people_of(db)) == ["ann"] and ties_of(db) == {}
+
+
+def _counts(summary: LoadSummary) -> tuple[Any, ...]:
+    return (
+        summary.people_created,
+        summary.people_updated,
+        summary.people_unchanged,
+        summary.ties_created,
+        summary.ties_updated,
+        summary.ties_unchanged,
+        summary.synced,
+    )
+
+
+def test_a_dry_run_writes_nothing_and_counts_what_the_load_then_does(
+    db: Database, tmp_path: Path
+) -> None:
+    # a first load into an empty database
+    dry = load_csv(db, DATA / "people.csv", DATA / "ties.csv", dry_run=True)
+    assert people_of(db) == {} and ties_of(db) == {}
+    real = load_csv(db, DATA / "people.csv", DATA / "ties.csv")
+    assert _counts(dry) == _counts(real) and dry.dry_run and not real.dry_run
+    assert real.people_created > 0 and real.ties_created > 0
+    # updates, derived strengths to fall back on, and deletions
+    db.clear()
+    people, ties = _sync_network(db, tmp_path)
+    before = snapshot(db)
+    dry = load_csv(db, people, ties, sync=True, dry_run=True)
+    assert snapshot(db) == before
+    real = load_csv(db, people, ties, sync=True)
+    assert _counts(dry) == _counts(real)
+    assert real.synced == (1, 2, 1)
+    assert "--sync: 1 people and 2 ties to delete, 1 ties to go back" in str(dry)
+
+
+def test_a_dry_run_of_an_interaction_log_writes_nothing(db: Database) -> None:
+    load_csv(db, DATA / "people.csv", DATA / "ties.csv")
+    before = snapshot(db)
+    dry = load_interactions(db, [DATA / "interactions.csv"], dry_run=True)
+    assert snapshot(db) == before
+    real = load_interactions(db, [DATA / "interactions.csv"])
+    assert _counts(dry) == _counts(real) and real.ties_updated > 0
+
+
+def test_the_cli_dry_run_says_so(db: Database, cli_env: dict[str, str]) -> None:
+    result = run(cli_env, "load", "--people", DATA / "people.csv", "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("Dry run (nothing written): people: ")
+    assert people_of(db) == {}
 
 
 def test_without_sync_a_load_never_deletes(db: Database, tmp_path: Path) -> None:
