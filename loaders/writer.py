@@ -296,21 +296,15 @@ def write_people(
 
     if dry_run:
         node_ids.update((row[0], -1 - k) for k, row in enumerate(creates))
-        return PeopleWritten(
-            created=len(creates),
-            updated=updated,
-            unchanged=len(people) - len(creates) - updated,
-            node_ids=node_ids,
-            new={row[0] for row in creates},
-        )
-    total = len(creates) + len(updates) + len(org_rows) + len(new_orgs)
-    done = _Counter("people", total, progress)
-    new_people = db.run_batches("load_people_create", batched(creates, batch_size), progress=done)
-    for rec in new_people.records:
-        node_ids.update(rec["people"])
-    db.run_batches("load_people_update", batched(updates, batch_size), progress=done)
-    org_rows += [[node_ids[pid], org] for pid, org in new_orgs]
-    db.run_batches("load_people_organizations", batched(org_rows, batch_size), progress=done)
+    else:
+        total = len(creates) + len(updates) + len(org_rows) + len(new_orgs)
+        done = _Counter("people", total, progress)
+        created = db.run_batches("load_people_create", batched(creates, batch_size), progress=done)
+        for rec in created.records:
+            node_ids.update(rec["people"])
+        db.run_batches("load_people_update", batched(updates, batch_size), progress=done)
+        org_rows += [[node_ids[pid], org] for pid, org in new_orgs]
+        db.run_batches("load_people_organizations", batched(org_rows, batch_size), progress=done)
     return PeopleWritten(
         created=len(creates),
         updated=updated,
