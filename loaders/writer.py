@@ -117,8 +117,8 @@ def preparing(db: Database, *, schema: bool = True) -> Iterator[Future[DatabaseS
 
     On a server just started, the schema statements and the first query take a second or
     two to plan, as long as reading a million ties; this overlaps them. Nothing but the
-    schema is written, so a refused load still leaves the data as it was. The block waits
-    for it on the way out.
+    schema is written (nothing at all without ``schema``, for a dry run), so a refused
+    load still leaves the data as it was. The block waits for it on the way out.
     """
     with ThreadPoolExecutor(1) as pool:
         yield pool.submit(prepare, db, schema=schema)
@@ -146,7 +146,7 @@ def write_load(
     """
     started = time.perf_counter()
     if state is None:
-        state = prepare(db)
+        state = prepare(db, schema=not dry_run)
     elif isinstance(state, Future):
         state = state.result()
     # The ties' person codes do not depend on the database: work them out while the
@@ -256,7 +256,8 @@ def write_people(
     """Create the people who are missing, update the ones whose properties differ.
 
     ``any_people``: whether the database holds any person (None: ask it). ``dry_run``
-    writes nothing and gives the people it would create negative stand-in node ids.
+    writes nothing and gives the people it would create negative stand-in node ids, good
+    only for :func:`write_ties` with ``dry_run`` (which never looks them up).
     """
     if any_people is None:
         any_people = bool(db.query("load_database_state")[0]["people"])

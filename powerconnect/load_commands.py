@@ -40,7 +40,8 @@ def load_options(f: F) -> F:
         "--dry-run",
         is_flag=True,
         help="Check the input and compare it with the database, then say what the load "
-        "would change (with --sync: delete) without writing anything",
+        "would change (with --sync: delete) without writing to the database "
+        "(--skip-invalid still writes its NAME.rejected.csv files)",
     )(f)
     f = click.option(
         "--batch-size",
@@ -248,7 +249,7 @@ def _load(
     with open_database(settings) as db, _progress() as progress:
         summary = loader(db, *args, progress=progress, **kw)
     if summary.dry_run:
-        click.echo(f"Dry run (nothing written): {summary}.")
+        click.echo(f"Dry run (nothing written to the database): {summary}.")
     else:
         click.echo(f"Loaded {summary}.")
 

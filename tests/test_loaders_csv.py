@@ -358,6 +358,23 @@ def test_a_dry_run_writes_nothing_and_counts_what_the_load_then_does(
     assert "--sync: 1 people and 2 ties to delete, 1 ties to go back" in str(dry)
 
 
+def test_a_dry_run_does_not_create_the_schema_either(db: Database) -> None:
+    def constraints() -> list[str]:
+        records, _, _ = db.driver.execute_query("SHOW CONSTRAINTS YIELD name RETURN name")
+        return sorted(r["name"] for r in records)
+
+    ours = ["organization_name", "person_id", "run_id"]  # cypher/constraints.cypher
+    assert set(ours) <= set(constraints())
+    try:
+        for name in ours:
+            db.driver.execute_query(f"DROP CONSTRAINT {name}")  # names only, no values
+        dry = load_csv(db, DATA / "people.csv", DATA / "ties.csv", dry_run=True)
+        assert not set(ours) & set(constraints()) and people_of(db) == {}
+        assert dry.people_created > 0
+    finally:
+        db.setup_schema()
+
+
 def test_a_dry_run_of_an_interaction_log_writes_nothing(db: Database) -> None:
     load_csv(db, DATA / "people.csv", DATA / "ties.csv")
     before = snapshot(db)
@@ -370,7 +387,7 @@ def test_a_dry_run_of_an_interaction_log_writes_nothing(db: Database) -> None:
 def test_the_cli_dry_run_says_so(db: Database, cli_env: dict[str, str]) -> None:
     result = run(cli_env, "load", "--people", DATA / "people.csv", "--dry-run")
     assert result.exit_code == 0, result.output
-    assert result.stdout.startswith("Dry run (nothing written): people: ")
+    assert result.stdout.startswith("Dry run (nothing written to the database): people: ")
     assert people_of(db) == {}
 
 
