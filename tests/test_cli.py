@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import click
@@ -175,3 +177,28 @@ def test_a_write_refused_by_the_database_is_one_line_and_exit_2(
     assert "Traceback" not in result.output
     lines = [line for line in result.output.splitlines() if line.strip()]
     assert len(lines) == 1 and lines[0].startswith("Error: Neo4j refused a write"), lines
+
+
+def test_ctrl_c_while_the_cli_imports_is_exit_130_without_a_traceback(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import types
+
+    from powerconnect.__main__ import main as entry
+
+    class Interrupted(types.ModuleType):
+        def __getattr__(self, name: str) -> object:
+            raise KeyboardInterrupt  # as if Ctrl-C came while pandas was importing
+
+    monkeypatch.setitem(sys.modules, "powerconnect.cli", Interrupted("powerconnect.cli"))
+    with pytest.raises(SystemExit) as ended:
+        entry()
+    assert ended.value.code == 130
+    assert capsys.readouterr().err == "Interrupted.\n"
+
+
+def test_python_m_powerconnect_runs_the_cli() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "powerconnect", "--version"], capture_output=True, text=True
+    )
+    assert done.returncode == 0 and __version__ in done.stdout
