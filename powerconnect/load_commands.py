@@ -40,8 +40,8 @@ def load_options(f: F) -> F:
         "--dry-run",
         is_flag=True,
         help="Check the input and compare it with the database, then say what the load "
-        "would change (with --sync: delete) without writing to the database "
-        "(--skip-invalid still writes its NAME.rejected.csv files)",
+        "would change without writing to the database (--skip-invalid still writes its "
+        "NAME.rejected.csv files)",
     )(f)
     f = click.option(
         "--batch-size",

@@ -8,6 +8,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 import click
 import pandas as pd
@@ -69,14 +70,30 @@ def resolve_settings(
     uri: str | None, user: str | None, password: str | None, database: str | None
 ) -> ConnectionSettings:
     server = LocalServer().as_running()  # on the Bolt port it runs on
-    resolved = ConnectionSettings.resolve(
+    # the local server's generated password goes to the local server only, never to
+    # another database that --uri or NEO4J_URI names
+    local = uri is None or _is_local(uri, server.bolt_port)
+    return ConnectionSettings.resolve(
         uri or server.bolt_uri,
         user,
         password,
         database,
-        password_file=server.password_file,
+        password_file=server.password_file if local else None,
     )
-    return resolved
+
+
+def _is_local(uri: str, bolt_port: int) -> bool:
+    """Whether ``uri`` names this machine on ``bolt_port`` (the local server's).
+
+    >>> _is_local("neo4j://localhost:7688", 7688), _is_local("bolt://db:7688", 7688)
+    (True, False)
+    """
+    try:
+        parts = urlsplit(uri.strip())
+        port = parts.port or 7687
+    except ValueError:
+        return False
+    return parts.hostname in ("localhost", "127.0.0.1", "::1") and port == bolt_port
 
 
 def open_database(settings: ConnectionSettings) -> Database:

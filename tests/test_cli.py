@@ -202,3 +202,11 @@ def test_python_m_powerconnect_runs_the_cli() -> None:
         [sys.executable, "-m", "powerconnect", "--version"], capture_output=True, text=True
     )
     assert done.returncode == 0 and __version__ in done.stdout
+
+
+def test_docstring_examples_hold() -> None:
+    import doctest
+
+    import powerconnect.options
+
+    assert doctest.testmod(powerconnect.options).failed == 0

@@ -208,8 +208,15 @@ def test_the_default_uri_is_the_port_the_local_server_runs_on(
     home = tmp_path / "home"
     monkeypatch.setenv("POWERCONNECT_HOME", str(home))
     # a server that ran on 7690 once and is stopped: the defaults, as a new start would use
-    LocalServer(home=home, bolt_port=7690, http_port=7480)._write_conf()
-    assert resolve_settings(None, None, None, None).uri == "neo4j://localhost:7687"
+    stopped_server = LocalServer(home=home, bolt_port=7690, http_port=7480)
+    stopped_server._write_conf()
+    stopped_server.password_file.write_text("local-secret\n")
+    local = resolve_settings(None, None, None, None)
+    assert (local.uri, local.password) == ("neo4j://localhost:7687", "local-secret")
+    # another database named: its own URI, and never the local server's password
+    other = resolve_settings("bolt://db:7687", None, None, None)
+    assert (other.uri, other.password) == ("bolt://db:7687", None)
+    assert resolve_settings("bolt://localhost:7687", None, None, None).password == "local-secret"
     # a running one, on free ports (the session's, found through the home)
     stopped = home / "server"
     stopped.rename(home / "old")
@@ -217,7 +224,8 @@ def test_the_default_uri_is_the_port_the_local_server_runs_on(
     got = resolve_settings(None, None, None, None)
     assert got.uri == f"neo4j://localhost:{local_server.bolt_port}"
     assert got.password == local_server.password()
-    assert resolve_settings("bolt://db:7687", None, None, None).uri == "bolt://db:7687"
+    # naming the local server by its URI still finds its password
+    assert resolve_settings(got.uri, None, None, None).password == got.password
 
 
 def test_the_page_cache_runs_with_direct_memory_access(local_server: LocalServer) -> None:
