@@ -32,6 +32,7 @@ from powerconnect.options import (
     output_options,
     render_table,
     resolve_settings,
+    server_home_option,
     server_options,
 )
 from powerconnect.report_commands import register as register_report
@@ -99,7 +100,7 @@ def neo4j() -> None:
 
 
 @neo4j.command("install")
-@server_options
+@server_home_option
 def neo4j_install(server: LocalServer) -> None:
     """Fetch the Neo4j server jars with Maven into the cache (start does this too),
     then, once, build the JVM's class archive with a short training run (a throwaway
@@ -146,7 +147,7 @@ def neo4j_start(server: LocalServer) -> None:
 
 
 @neo4j.command("stop")
-@server_options
+@server_home_option
 def neo4j_stop(server: LocalServer) -> None:
     """Stop the local Neo4j server (no JVM is left behind).
 
@@ -163,7 +164,7 @@ def neo4j_stop(server: LocalServer) -> None:
 
 
 @neo4j.command("status")
-@server_options
+@server_home_option
 def neo4j_status(server: LocalServer) -> None:
     """Say whether the local Neo4j server runs, its URIs and its user.
 

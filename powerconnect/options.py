@@ -152,7 +152,19 @@ def render_table(df: pd.DataFrame) -> str:
 
 
 def server_options(f: F) -> F:
-    """Where the local server lives and which ports it uses."""
+    """Where the local server lives and which ports it uses (for `neo4j start`)."""
+    return _server_options(f, settings_used=True)
+
+
+def server_home_option(f: F) -> F:
+    """Where the local server lives, for the commands that find it running or build it
+    (`stop`, `status`, `install`): they still accept the port and memory options, hidden,
+    so that a script written for `start` keeps working."""
+    return _server_options(f, settings_used=False)
+
+
+def _server_options(f: F, *, settings_used: bool) -> F:
+    hidden = not settings_used
 
     @click.option(
         "--home",
@@ -162,10 +174,21 @@ def server_options(f: F) -> F:
         show_envvar=True,
         help=f"Jar cache and server directory [default: {default_home()}]",
     )
-    @click.option("--bolt-port", type=int, default=7687, show_default=True)
-    @click.option("--http-port", type=int, default=7474, show_default=True)
-    @click.option("--heap", default="1g", show_default=True, help="JVM heap size")
-    @click.option("--pagecache", default="512m", show_default=True, help="Page cache size")
+    @click.option(
+        "--bolt-port", type=int, default=7687, show_default=True, help="Bolt port", hidden=hidden
+    )
+    @click.option(
+        "--http-port",
+        type=int,
+        default=7474,
+        show_default=True,
+        help="HTTP port (Neo4j Browser)",
+        hidden=hidden,
+    )
+    @click.option("--heap", default="1g", show_default=True, help="JVM heap size", hidden=hidden)
+    @click.option(
+        "--pagecache", default="512m", show_default=True, help="Page cache size", hidden=hidden
+    )
     @functools.wraps(f)
     def wrapper(
         *args: Any,

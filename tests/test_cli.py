@@ -210,3 +210,15 @@ def test_docstring_examples_hold() -> None:
     import powerconnect.options
 
     assert doctest.testmod(powerconnect.options).failed == 0
+
+
+@pytest.mark.parametrize("command", ["status", "stop", "install"])
+def test_server_options_a_command_ignores_are_hidden_but_still_accepted(command: str) -> None:
+    shown = CliRunner().invoke(main, ["neo4j", command, "--help"]).output
+    assert "--home" in shown
+    assert "--heap" not in shown and "--bolt-port" not in shown
+    if command == "status":  # accepted (a script written for `start` keeps working)
+        result = CliRunner().invoke(
+            main, ["neo4j", "status", "--home", "/nonexistent/powerconnect", "--heap", "2g"]
+        )
+        assert result.exit_code == 3, result.output
