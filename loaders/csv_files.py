@@ -32,15 +32,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from engine.db import Database, batched
+from engine.db import Database
 from engine.errors import UsageError
 from loaders.model import LoadSummary, People, Progress, Ties, merge_duplicate_pairs
 from loaders.tables import ProblemLog, Table, check_property_names, read_table
 from loaders.writer import (
     DEFAULT_BATCH_SIZE,
-    READ_BATCH,
     DatabaseState,
+    Existing,
     preparing,
+    read_existing,
     sync_to_files,
     write_load,
 )
@@ -98,8 +99,13 @@ def load_csv(
         people = read_people(Path(people_path), problems) if people_path is not None else None
         ties = Ties.empty("csv")
         merged = 0
+        in_database = _InDatabase(db, state) if people is None else None
         if ties_path is not None:
-            known = set(people.ids) if people is not None else _in_database(db, state)
+            if in_database is not None:
+                known: set[str] | _InDatabase = in_database
+            else:
+                assert people is not None
+                known = set(people.ids)
             ties, merged = read_ties(
                 Path(ties_path),
                 problems,
@@ -130,6 +136,8 @@ def load_csv(
             rejects_files=rejects,
             duplicates_merged=merged,
             dry_run=dry_run,
+            # a ties file alone: its people were read from the database to check the ties
+            existing=in_database.existing if in_database is not None else None,
         )
     if not sync:
         return summary
@@ -143,18 +151,19 @@ def load_csv(
     return dataclasses.replace(summary, synced=synced)
 
 
-def _in_database(db: Database, state: Future[DatabaseState]) -> Callable[[list[str]], set[str]]:
-    """Which of some person ids the database holds (once its schema is there: the lookup
-    goes through the unique index on ``Person.id``)."""
+class _InDatabase:
+    """Which of some person ids the database holds, for a ties file loaded without a
+    people file; what it reads (:func:`loaders.writer.read_existing`) is kept, so that
+    writing the people does not look them up again."""
 
-    def known(ids: list[str]) -> set[str]:
-        state.result()
-        found: set[str] = set()
-        for rec in db.read_batches("load_people_known", batched(ids, READ_BATCH)):
-            found.update(rec["ids"])
-        return found
+    def __init__(self, db: Database, state: Future[DatabaseState]) -> None:
+        self.db, self.state = db, state
+        self.existing: Existing | None = None
 
-    return known
+    def __call__(self, ids: list[str]) -> set[str]:
+        state = self.state.result()  # once the schema is there: through the unique index
+        self.existing = read_existing(self.db, ids) if state.any_people else {}
+        return set(self.existing)
 
 
 def read_people(path: Path, problems: ProblemLog) -> People:

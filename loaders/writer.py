@@ -60,6 +60,7 @@ __all__ = [
     "TiesWritten",
     "prepare",
     "preparing",
+    "read_existing",
     "sync_to_files",
     "write_load",
     "write_people",
@@ -81,6 +82,21 @@ class PeopleWritten:
     unchanged: int
     node_ids: dict[str, int]  # person id -> internal node id, for every person written
     new: set[str]  # ids of the people this load created
+
+
+#: The people of a load already in the database, by id: (internal id, properties, names of
+#: the organizations they WORKS_AT), as ``load_people_existing`` returns them.
+Existing = dict[str, tuple[int, dict[str, Any], list[str]]]
+
+
+def read_existing(db: Database, ids: list[str]) -> Existing:
+    """Which of ``ids`` the database holds, and as what (``load_people_existing``, through
+    the unique index on ``Person.id`` once the schema is there)."""
+    existing: Existing = {}
+    for rec in db.read_batches("load_people_existing", batched(ids, READ_BATCH)):
+        for pid, eid, props, orgs in rec["people"]:
+            existing[pid] = (eid, props, orgs)
+    return existing
 
 
 @dataclass(frozen=True)
@@ -137,11 +153,13 @@ def write_load(
     rejects_files: list[Path] | None = None,
     duplicates_merged: int = 0,
     dry_run: bool = False,
+    existing: Existing | None = None,
 ) -> LoadSummary:
     """Write validated people, then ties (the last step of every loader), and sum it up.
 
     ``state`` comes from :func:`prepare` (or :func:`preparing`); without it, it is
-    prepared first. ``dry_run`` compares with the database as a load would, writes
+    prepared first. ``existing``: :func:`read_existing` of all of ``people``, when the
+    caller has read it already. ``dry_run`` compares with the database as a load would, writes
     nothing, and sums up what the load would do.
     """
     started = time.perf_counter()
@@ -160,6 +178,7 @@ def write_load(
             progress=progress,
             any_people=state.any_people,
             dry_run=dry_run,
+            existing=existing,
         )
         people_done = time.perf_counter()
         tw = write_ties(
@@ -252,21 +271,19 @@ def write_people(
     progress: Progress | None = None,
     any_people: bool | None = None,
     dry_run: bool = False,
+    existing: Existing | None = None,
 ) -> PeopleWritten:
     """Create the people who are missing, update the ones whose properties differ.
 
-    ``any_people``: whether the database holds any person (None: ask it). ``dry_run``
+    ``any_people``: whether the database holds any person (None: ask it). ``existing``:
+    :func:`read_existing` of all of ``people``, if already read (None: read it). ``dry_run``
     writes nothing and gives the people it would create negative stand-in node ids, good
     only for :func:`write_ties` with ``dry_run`` (which never looks them up).
     """
-    if any_people is None:
-        any_people = bool(db.query("load_database_state")[0]["people"])
-    existing: dict[str, tuple[int, dict[str, Any], list[str]]] = {}
-    if len(people) and any_people:
-        lookups = batched(people.ids, READ_BATCH)
-        for rec in db.read_batches("load_people_existing", lookups):
-            for pid, eid, props, orgs in rec["people"]:
-                existing[pid] = (eid, props, orgs)
+    if existing is None:
+        if any_people is None:
+            any_people = bool(db.query("load_database_state")[0]["people"])
+        existing = read_existing(db, people.ids) if len(people) and any_people else {}
 
     creates: list[list[Any]] = []
     updates: list[list[Any]] = []

@@ -160,6 +160,26 @@ def test_ties_can_reach_people_already_loaded_without_duplicates(
     assert len(ties_of(db)) == 6
 
 
+def test_a_ties_file_alone_reads_its_people_from_the_database_once(
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    load_csv(db, DATA / "people.csv", DATA / "ties.csv")
+    ties = tmp_path / "ties.csv"
+    ties.write_text("source,target,strength\nbob,ann,0.3\ndee,ann,0.4\n")
+    reads: list[str] = []
+    real = db.read_batches
+
+    def counted(name: str, batches: Any) -> Any:  # the real database, its calls counted
+        reads.append(name)
+        return real(name, batches)
+
+    monkeypatch.setattr(db, "read_batches", counted)
+    summary = load_csv(db, None, ties)
+    # once to check that the ties' people exist, reused to write them (unchanged)
+    assert [r for r in reads if r.startswith("load_people")] == ["load_people_existing"]
+    assert (summary.people_unchanged, summary.ties_created, summary.ties_updated) == (3, 1, 1)
+
+
 def test_a_ties_file_alone_may_name_people_already_in_the_database(
     db: Database, cli_env: dict[str, str], tmp_path: Path
 ) -> None:
