@@ -8,6 +8,7 @@ be reached or refuses the login. ``--debug`` shows tracebacks.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import sys
@@ -27,6 +28,7 @@ from powerconnect.intro_commands import register as register_intro
 from powerconnect.load_commands import register as register_load
 from powerconnect.options import (
     connection_options,
+    connection_parameters,
     emit,
     open_database,
     output_options,
@@ -320,33 +322,9 @@ INTRODUCTIONS_QUERY = (
 
 
 @main.command("demo")
-@click.option(
-    "--uri",
-    envvar="NEO4J_URI",
-    default=None,
-    show_envvar=True,
-    help="Bolt URI of a database to use instead of starting the local server.",
-)
-@click.option(
-    "--user",
-    envvar="NEO4J_USER",
-    default=None,
-    show_envvar=True,
-    help="Database user [default: neo4j]",
-)
-@click.option(
-    "--password",
-    envvar="NEO4J_PASSWORD",
-    default=None,
-    show_envvar=True,
-    help="Database password [default: the local server's generated one]",
-)
-@click.option(
-    "--database",
-    envvar="NEO4J_DATABASE",
-    default=None,
-    show_envvar=True,
-    help="Database name [default: the server's default database]",
+@functools.partial(
+    connection_parameters,
+    uri_help="Bolt URI of a database to use instead of starting the local server.",
 )
 @click.option("--reset", is_flag=True, help="Wipe the database before loading the sample.")
 @click.option("--top", default=10, show_default=True, type=click.IntRange(min=1))

@@ -20,37 +20,35 @@ from powerconnect.server import LocalServer, default_home
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def connection_options(f: F) -> F:
-    """--uri/--user/--password/--database, read from NEO4J_* like Neo4j's own tools."""
+def connection_parameters(
+    f: F, *, uri_help: str = "Bolt URI of the database [default: the local server]"
+) -> F:
+    """The options --uri/--user/--password/--database, read from NEO4J_* like Neo4j's own
+    tools, passed on as they are (``demo`` resolves them itself)."""
+    for name, envvar, help_text in reversed(
+        [
+            ("--uri", "NEO4J_URI", uri_help),
+            ("--user", "NEO4J_USER", "Database user [default: neo4j]"),
+            (
+                "--password",
+                "NEO4J_PASSWORD",
+                "Database password [default: the local server's generated one]",
+            ),
+            (
+                "--database",
+                "NEO4J_DATABASE",
+                "Database name [default: the server's default database]",
+            ),
+        ]
+    ):
+        f = click.option(name, envvar=envvar, default=None, show_envvar=True, help=help_text)(f)
+    return f
 
-    @click.option(
-        "--uri",
-        envvar="NEO4J_URI",
-        default=None,
-        show_envvar=True,
-        help="Bolt URI of the database [default: the local server]",
-    )
-    @click.option(
-        "--user",
-        envvar="NEO4J_USER",
-        default=None,
-        show_envvar=True,
-        help="Database user [default: neo4j]",
-    )
-    @click.option(
-        "--password",
-        envvar="NEO4J_PASSWORD",
-        default=None,
-        show_envvar=True,
-        help="Database password [default: the local server's generated one]",
-    )
-    @click.option(
-        "--database",
-        envvar="NEO4J_DATABASE",
-        default=None,
-        show_envvar=True,
-        help="Database name [default: the server's default database]",
-    )
+
+def connection_options(f: F) -> F:
+    """--uri/--user/--password/--database, resolved into ``settings``
+    (:func:`resolve_settings`)."""
+
     @functools.wraps(f)
     def wrapper(
         *args: Any,
@@ -63,7 +61,7 @@ def connection_options(f: F) -> F:
         kwargs["settings"] = resolve_settings(uri, user, password, database)
         return f(*args, **kwargs)
 
-    return wrapper  # type: ignore[return-value]
+    return connection_parameters(wrapper)  # type: ignore[return-value]
 
 
 def resolve_settings(
