@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -13,6 +14,15 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_a_wheel_install_finds_every_cypher_query(tmp_path: Path) -> None:
+    # built from a copy: setuptools would reuse a checkout's stale build/ directory
+    source = tmp_path / "source"
+    shutil.copytree(
+        ROOT,
+        source,
+        ignore=shutil.ignore_patterns(
+            ".git", ".venv", ".ci-home", "build", "*.egg-info", "__pycache__", ".*_cache"
+        ),
+    )
     wheels = tmp_path / "wheels"
     subprocess.run(
         [
@@ -25,7 +35,7 @@ def test_a_wheel_install_finds_every_cypher_query(tmp_path: Path) -> None:
             "--no-build-isolation",
             "-w",
             str(wheels),
-            str(ROOT),
+            str(source),
         ],
         check=True,
         capture_output=True,
