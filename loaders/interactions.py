@@ -149,9 +149,12 @@ def count_after(timestamps: pd.DatetimeIndex, as_of: datetime | None) -> int:
     """
     if as_of is None or len(timestamps) == 0:
         return 0
-    ref = pd.Timestamp(as_of)
-    ref = ref.tz_localize("UTC") if ref.tzinfo is None else ref.tz_convert("UTC")
-    return int((timestamps > ref).sum())
+    return int((timestamps > _in_utc(pd.Timestamp(as_of))).sum())
+
+
+def _in_utc(when: pd.Timestamp) -> pd.Timestamp:
+    """``when`` in UTC; a naive one is taken as UTC already."""
+    return when.tz_localize("UTC") if when.tzinfo is None else when.tz_convert("UTC")
 
 
 def derive_ties(
@@ -172,8 +175,7 @@ def derive_ties(
     if len(events) == 0:
         return Ties.empty(source)
     ts = events.timestamp
-    ref = pd.Timestamp(as_of) if as_of is not None else ts.max()
-    ref = ref.tz_localize("UTC") if ref.tzinfo is None else ref.tz_convert("UTC")
+    ref = _in_utc(pd.Timestamp(as_of) if as_of is not None else ts.max())
     keep = np.asarray(ts <= ref)
     if not keep.any():
         return Ties.empty(source)
