@@ -151,18 +151,17 @@ def render_table(df: pd.DataFrame) -> str:
 
 def server_options(f: F) -> F:
     """Where the local server lives and which ports it uses (for `neo4j start`)."""
-    return _server_options(f, settings_used=True)
+    return _server_options(f, hidden=False)
 
 
 def server_home_option(f: F) -> F:
     """Where the local server lives, for the commands that find it running or build it
     (`stop`, `status`, `install`): they still accept the port and memory options, hidden,
     so that a script written for `start` keeps working."""
-    return _server_options(f, settings_used=False)
+    return _server_options(f, hidden=True)
 
 
-def _server_options(f: F, *, settings_used: bool) -> F:
-    hidden = not settings_used
+def _server_options(f: F, *, hidden: bool) -> F:
 
     @click.option(
         "--home",

@@ -215,7 +215,7 @@ def browser_guide(
     lines = [
         f"Neo4j Browser for {'the local server' if uri is None else uri}:",
         f"  {url}",
-        f"  Connect URL: {uri or _local_bolt_uri(server)}",
+        f"  Connect URL: {uri or server.as_running().bolt_uri}",
         f"  User:        {user}",
         f"  Password:    {password_hint(env, uri, server)}",
     ]
@@ -241,10 +241,6 @@ def browser_guide(
         lines += [f"    {line}" for line in query.params]
         lines += [f"    {line}" for line in query.code.splitlines()]
     return "\n".join(lines)
-
-
-def _local_bolt_uri(server: LocalServer) -> str:
-    return server.as_running().bolt_uri
 
 
 @click.command("browser")
