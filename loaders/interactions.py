@@ -93,8 +93,8 @@ __all__ = [
     "PLACEHOLDERS",
     "SCALE",
     "STRONG_PROBABILITY",
-    "WITHOUT_DURATION",
-    "WITH_DURATION",
+    "COEFFICIENTS",
+    "UNTIMED_MINUTES",
     "DerivedTies",
     "Interactions",
     "check_half_life",
@@ -108,6 +108,7 @@ __all__ = [
     "read_interaction_frame",
     "read_interactions",
     "strength_from_signals",
+    "tie_signals",
 ]
 
 #: Default half-life of an interaction's weight, in days (see loaders/README.md).
@@ -139,10 +140,14 @@ PLACEHOLDERS = frozenset(
 )
 #: The derived strength is P(close); a tie is strong when it is more likely close than not.
 STRONG_PROBABILITY = 0.5
-#: (intercept, ln(1 + volume), ln(1 + minutes)) for pairs whose rows carry durations.
-WITH_DURATION = (-3.0, 0.0, 0.6)
-#: (intercept, ln(1 + volume)) for pairs without durations.
-WITHOUT_DURATION = (-3.0, 0.9)
+#: A row without a duration counts as this many minutes together.
+UNTIMED_MINUTES = 1.0
+#: Added to each person's total when taking a tie's share of it, so that one short
+#: interaction with one person is not a whole life's worth.
+SHARE_PRIOR_MINUTES = 240.0
+#: (intercept, coefficient of ln(share)): maximum likelihood on the training half of the
+#: high-school contact episodes (``bench/bench_strength.py --fit``, 2026-12-03).
+COEFFICIENTS = (5.13, 1.12)
 
 # The earlier saturating model (LinkedIn, and the benchmark's "old model").
 SCALE = 10.0
@@ -198,29 +203,23 @@ def check_half_life(half_life_days: float) -> float:
     return value
 
 
-def probability_from_signals(
-    volume: np.ndarray | float,
-    minutes: np.ndarray | float | None = None,
-) -> np.ndarray:
-    r"""P(close) from a pair's weighted volume and (when known) minutes together.
+def probability_from_signals(share: np.ndarray | float) -> np.ndarray:
+    r"""P(close) from a tie's share of its two people's interactions.
 
-    .. math:: p = \sigma(\beta_0 + \beta_V \ln(1 + V) + \beta_D \ln(1 + D))
+    .. math:: p = \sigma(\beta_0 + \beta_s \ln s) = \frac{1}{1 + e^{-\beta_0} s^{-\beta_s}}
 
-    with :data:`WITH_DURATION` where ``minutes`` is a number and :data:`WITHOUT_DURATION`
-    where it is ``None`` or NaN.
+    with :math:`(\beta_0, \beta_s)` = :data:`COEFFICIENTS`. A share of 1% gives 0.09,
+    of 5% 0.52, of 20% 0.94:
+
+    >>> [round(float(p), 2) for p in probability_from_signals([0.01, 0.05, 0.2])]
+    [0.09, 0.52, 0.94]
     """
-    v = np.log1p(np.atleast_1d(np.asarray(volume, dtype=np.float64)))
-    if minutes is None:
-        d = np.full(v.shape, np.nan)
-    else:
-        d = np.log1p(np.atleast_1d(np.asarray(minutes, dtype=np.float64)))
-    b0, bv, bd = WITH_DURATION
-    c0, cv = WITHOUT_DURATION
-    z = np.where(np.isnan(d), c0 + cv * v, b0 + bv * v + bd * np.nan_to_num(d))
-    return 1.0 / (1.0 + np.exp(-z))
+    b0, bs = COEFFICIENTS
+    sh = np.log(np.clip(np.atleast_1d(np.asarray(share, dtype=np.float64)), 1e-12, 1.0))
+    return 1.0 / (1.0 + np.exp(-(b0 + bs * sh)))
 
 
-def derive_strengths(
+def tie_signals(
     interactions: pd.DataFrame,
     *,
     undirected_channels: Collection[str] = (),
@@ -228,32 +227,15 @@ def derive_strengths(
     as_of: datetime | None = None,
     now: datetime | None = None,
     duplicate_seconds: float = DUPLICATE_SECONDS,
-    source: str = "interactions",
-) -> DerivedTies:
-    """One tie per pair of people who interacted, with strength = P(close) (module doc).
+) -> tuple[pd.DataFrame, dict[str, int], pd.Timestamp | None]:
+    """The model's signals per pair (see :func:`derive_strengths` for the frame).
 
-    ``interactions`` has one row per interaction and the columns
-
-    * ``source``, ``target``: person ids (str). Rows with oneself, or whose other side is
-      empty, NaN or a :data:`PLACEHOLDERS` value, are left out and counted;
-    * ``timestamp``: when (datetime64, UTC; naive values are taken as UTC);
-    * ``channel`` (optional, str): ``email``, ``meeting``, ... Rows on a channel named in
-      ``undirected_channels`` have no direction: they count for both people and never
-      as one-sided (face to face, meetings, calls logged by both ends);
-    * ``duration`` (optional, float seconds, NaN where unknown);
-    * ``group`` (optional, str, "" where none): a shared message, meeting or
-      conversation id. A group with ``n`` participants (all the people its rows name)
-      weighs ``1/(n - 1)`` per tie;
-    * ``message_id`` (optional, str, "" where none): rows of the same pair with the same
-      message id are one interaction. Without one, rows of the same pair, channel (and
-      direction, on a directed channel) at most ``duplicate_seconds`` apart are one.
-
-    ``as_of`` (default: the latest interaction) is the reference date for recency;
-    later rows are left out. Rows later than ``now`` (default: the clock) by more than
-    :data:`FUTURE_TOLERANCE` are left out and counted, and never set the reference
-    date. Each tie carries ``interactions`` (count after de-duplication),
-    ``last_interaction`` (UTC), ``channels`` (when the frame has a channel column) and
-    ``minutes`` (when it has a duration column and the pair has durations).
+    Returns ``(signals, left_out, reference date)``; ``signals`` has one row per pair
+    ``a < b`` (sorted) with ``amount`` (weighted minutes, module doc), ``share``
+    (:math:`\sqrt{s_{ab} s_{ba}}`), ``reciprocity``, ``n`` (interactions after
+    de-duplication), ``last`` (UTC), ``k`` (channels), ``channels`` (sorted list),
+    ``minutes`` (weighted minutes of the rows with a duration) and ``timed`` (how many
+    rows had one).
     """
     half_life = check_half_life(half_life_days)
     missing = [c for c in FRAME_COLUMNS if c not in interactions.columns]
@@ -264,16 +246,10 @@ def derive_strengths(
     src = _ids(interactions["source"])
     dst = _ids(interactions["target"])
     ts = pd.DatetimeIndex(pd.to_datetime(interactions["timestamp"], utc=True)).as_unit("us")
-    has_channel = "channel" in interactions.columns
-    channel = (
-        interactions["channel"].fillna("").astype(str).str.strip().to_numpy(dtype=object)
-        if has_channel
-        else np.full(n, "", dtype=object)
-    )
-    has_duration = "duration" in interactions.columns
+    channel = _optional_str(interactions, "channel", n)
     duration = (
         pd.to_numeric(interactions["duration"], errors="coerce").to_numpy(dtype=np.float64)
-        if has_duration
+        if "duration" in interactions.columns
         else np.full(n, np.nan)
     )
     group = _optional_str(interactions, "group", n)
@@ -286,20 +262,21 @@ def derive_strengths(
         left_out[reason] = left_out.get(reason, 0) + int(hit.sum())
         keep[hit] = False
 
+    placeholders = list(PLACEHOLDERS)
     lower_src = pd.Series(src, dtype=object).str.lower().to_numpy(dtype=object)
     lower_dst = pd.Series(dst, dtype=object).str.lower().to_numpy(dtype=object)
-    placeholders = list(PLACEHOLDERS)
     drop(np.isin(lower_src, placeholders) | np.isin(lower_dst, placeholders), "placeholder")
     drop(src == dst, "self")
     drop(np.asarray(ts.isna()), "no_timestamp")
     limit = _in_utc(pd.Timestamp(now if now is not None else datetime.now(UTC)))
     drop(np.asarray(ts > limit + FUTURE_TOLERANCE), "future")
+    ref: pd.Timestamp | None = None
     if keep.any():
         ref = _in_utc(pd.Timestamp(as_of)) if as_of is not None else ts[keep].max()
         drop(np.asarray(ts > ref), "after_as_of")
     left_out = {k: v for k, v in left_out.items() if v}
-    if not keep.any():
-        return DerivedTies(Ties.empty(source), left_out, None)
+    if not keep.any() or ref is None:
+        return _NO_SIGNALS.copy(), left_out, ref
 
     a, b = canonical(src[keep], dst[keep])
     frame = pd.DataFrame(
@@ -323,44 +300,155 @@ def derive_strengths(
 
     age_days = np.asarray((ref - pd.DatetimeIndex(frame["t"])).total_seconds()) / 86400.0
     weight = np.exp2(-age_days / half_life) * _group_weight(frame)
+    dur = frame["duration"].to_numpy()
+    timed = ~np.isnan(dur)
+    amount = weight * np.where(timed, np.nan_to_num(dur) / 60.0, UNTIMED_MINUTES)
     undirected = frame["undirected"].to_numpy()
     forward = frame["forward"].to_numpy()
-    frame["w_und"] = np.where(undirected, weight, 0.0)
-    frame["w_ab"] = np.where(~undirected & forward, weight, 0.0)
-    frame["w_ba"] = np.where(~undirected & ~forward, weight, 0.0)
-    frame["minutes"] = weight * frame["duration"].to_numpy() / 60.0
+    frame["x_und"] = np.where(undirected, amount, 0.0)
+    frame["x_ab"] = np.where(~undirected & forward, amount, 0.0)
+    frame["x_ba"] = np.where(~undirected & ~forward, amount, 0.0)
+    frame["minutes"] = np.where(timed, amount, 0.0)
     g = frame.groupby(["a", "b"], sort=True)
     agg = g.agg(
-        w_und=("w_und", "sum"),
-        w_ab=("w_ab", "sum"),
-        w_ba=("w_ba", "sum"),
+        x_und=("x_und", "sum"),
+        x_ab=("x_ab", "sum"),
+        x_ba=("x_ba", "sum"),
         minutes=("minutes", "sum"),
         timed=("duration", "count"),
         n=("t", "size"),
         last=("t", "max"),
         k=("channel", "nunique"),
     )
-    volume = _volume(
-        agg["w_und"].to_numpy(), agg["w_ab"].to_numpy(), agg["w_ba"].to_numpy(), agg["k"]
-    )
-    minutes = np.where(agg["timed"].to_numpy() > 0, agg["minutes"].to_numpy(), np.nan)
-    strength = np.clip(probability_from_signals(volume, minutes), FLOOR, 1.0)
+    agg["channels"] = [sorted(set(c)) for c in g["channel"].agg(list).tolist()]
+    x_dir = agg["x_ab"].to_numpy() + agg["x_ba"].to_numpy()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        r = np.where(
+            x_dir > 0, 2.0 * np.minimum(agg["x_ab"].to_numpy(), agg["x_ba"].to_numpy()) / x_dir, 1.0
+        )
+    k = np.maximum(agg["k"].to_numpy(dtype=np.float64), 1.0)
+    agg["amount"] = (agg["x_und"].to_numpy() + x_dir * (1.0 + r) / 2.0) * (1.0 + (k - 1.0) / 2.0)
+    agg["reciprocity"] = r
+    agg = agg.reset_index()
+    agg["share"] = _share(agg["a"], agg["b"], agg["amount"])
+    return agg, left_out, ref
 
-    channels = (
-        [sorted(set(c)) for c in g["channel"].agg(list).tolist()] if has_channel else None
+
+_NO_SIGNALS = pd.DataFrame(
+    columns=[
+        "a",
+        "b",
+        "amount",
+        "share",
+        "reciprocity",
+        "n",
+        "last",
+        "k",
+        "channels",
+        "minutes",
+        "timed",
+    ]
+)
+
+
+def _share(a: pd.Series, b: pd.Series, amount: pd.Series) -> np.ndarray:
+    """:math:`\sqrt{s_{ab} s_{ba}}`, :math:`s_{ab} = x_{ab} / \sum_q x_{aq}`: the tie's
+    share of each person's interactions (Burt's 1992 proportional tie strength).
+
+    >>> _share(pd.Series(["a", "a"]), pd.Series(["b", "c"]), pd.Series([3.0, 1.0])).round(3)
+    array([0.866, 0.5  ])
+    """
+    total = (
+        pd.concat(
+            [
+                pd.Series(amount.to_numpy(), index=a.to_numpy()),
+                pd.Series(amount.to_numpy(), index=b.to_numpy()),
+            ]
+        )
+        .groupby(level=0)
+        .sum()
     )
-    pairs = agg.index.to_frame(index=False)
+    s_a = amount.to_numpy() / (a.map(total).to_numpy() + SHARE_PRIOR_MINUTES)
+    s_b = amount.to_numpy() / (b.map(total).to_numpy() + SHARE_PRIOR_MINUTES)
+    return np.sqrt(s_a * s_b)
+
+
+def derive_strengths(
+    interactions: pd.DataFrame,
+    *,
+    undirected_channels: Collection[str] = (),
+    half_life_days: float = HALF_LIFE_DAYS,
+    as_of: datetime | None = None,
+    now: datetime | None = None,
+    duplicate_seconds: float = DUPLICATE_SECONDS,
+    source: str = "interactions",
+) -> DerivedTies:
+    """One tie per pair of people who interacted, with strength = P(close) (module doc).
+
+    ``interactions`` has one row per interaction and the columns
+
+    * ``source``, ``target``: person ids (str). Rows with oneself, or whose other side is
+      empty, NaN or a :data:`PLACEHOLDERS` value, are left out and counted;
+    * ``timestamp``: when (datetime64, UTC; naive values are taken as UTC);
+    * ``channel`` (optional, str): ``email``, ``meeting``, ... Rows on a channel named in
+      ``undirected_channels`` have no direction: they count for both people and never
+      as one-sided (face to face, meetings, calls logged by both ends);
+    * ``duration`` (optional, float seconds, NaN where unknown): a row counts its minutes;
+      a row without a duration counts :data:`UNTIMED_MINUTES`;
+    * ``group`` (optional, str, "" where none): a shared message, meeting or
+      conversation id. A group with ``n`` participants (all the people its rows name)
+      weighs ``1/(n - 1)`` per tie;
+    * ``message_id`` (optional, str, "" where none): rows of the same pair with the same
+      message id are one interaction. Without one, rows of the same pair, channel (and
+      direction, on a directed channel) at most ``duplicate_seconds`` apart are one.
+
+    ``as_of`` (default: the latest interaction) is the reference date for recency;
+    later rows are left out. Rows later than ``now`` (default: the clock) by more than
+    :data:`FUTURE_TOLERANCE` are left out and counted, and never set the reference
+    date. Each tie carries ``interactions`` (count after de-duplication),
+    ``last_interaction`` (UTC), ``channels`` (when the frame has a channel column) and
+    ``minutes`` (weighted minutes, when the pair's rows have durations).
+
+    >>> frame = pd.DataFrame({"source": ["ann", "ann", "bob"], "target": ["bob", "bob", "bob"],
+    ...     "timestamp": pd.to_datetime(["2024-01-01", "2024-01-01", "2024-01-02"], utc=True)})
+    >>> derived = derive_strengths(frame)
+    >>> derived.left_out, len(derived.ties)
+    ({'self': 1, 'duplicate': 1}, 1)
+    """
+    signals, left_out, ref = tie_signals(
+        interactions,
+        undirected_channels=undirected_channels,
+        half_life_days=half_life_days,
+        as_of=as_of,
+        now=now,
+        duplicate_seconds=duplicate_seconds,
+    )
+    if len(signals) == 0 or ref is None:
+        return DerivedTies(Ties.empty(source), left_out, None if ref is None else _utc(ref))
+    strength = np.clip(
+        probability_from_signals(signals["share"].to_numpy()),
+        FLOOR,
+        1.0,
+    )
+    has_channel = "channel" in interactions.columns
     props: list[dict[str, Any]] = []
-    for i, (count, last) in enumerate(zip(agg["n"].tolist(), agg["last"].tolist(), strict=True)):
-        p: dict[str, Any] = {"interactions": int(count), "last_interaction": _utc(last)}
-        if channels is not None:
-            p["channels"] = channels[i]
-        if has_duration and not np.isnan(minutes[i]):
-            p["minutes"] = round(float(agg["minutes"].iat[i]), 1)
+    for n, last, channels, timed, minutes in zip(
+        signals["n"].tolist(),
+        signals["last"].tolist(),
+        signals["channels"].tolist(),
+        signals["timed"].tolist(),
+        signals["minutes"].tolist(),
+        strict=True,
+    ):
+        p: dict[str, Any] = {"interactions": int(n), "last_interaction": _utc(last)}
+        if has_channel:
+            p["channels"] = channels
+        if timed:
+            p["minutes"] = round(float(minutes), 1)
         props.append(p)
     ties = Ties(
-        pairs["a"].to_numpy(dtype=object),
-        pairs["b"].to_numpy(dtype=object),
+        signals["a"].to_numpy(dtype=object),
+        signals["b"].to_numpy(dtype=object),
         strength.astype(np.float64),
         source,
         props,
@@ -377,17 +465,6 @@ def _optional_str(frame: pd.DataFrame, name: str, n: int) -> np.ndarray:
     if name not in frame.columns:
         return np.full(n, "", dtype=object)
     return frame[name].fillna("").astype(str).str.strip().to_numpy(dtype=object)
-
-
-def _volume(
-    w_und: np.ndarray, w_ab: np.ndarray, w_ba: np.ndarray, k: Any
-) -> np.ndarray:
-    """Undirected weight in full, directed weight times (1 + r)/2, times 1 + (k - 1)/2."""
-    w = w_ab + w_ba
-    with np.errstate(invalid="ignore", divide="ignore"):
-        r = np.where(w > 0, 2.0 * np.minimum(w_ab, w_ba) / w, 0.0)
-    k = np.maximum(np.asarray(k, dtype=np.float64), 1.0)
-    return (w_und + w * (1.0 + r) / 2.0) * (1.0 + (k - 1.0) / 2.0)
 
 
 def _group_weight(frame: pd.DataFrame) -> np.ndarray:
