@@ -208,11 +208,11 @@ def probability_from_signals(share: np.ndarray | float) -> np.ndarray:
 
     .. math:: p = \sigma(\beta_0 + \beta_s \ln s) = \frac{1}{1 + e^{-\beta_0} s^{-\beta_s}}
 
-    with :math:`(\beta_0, \beta_s)` = :data:`COEFFICIENTS`. A share of 1% gives 0.09,
-    of 5% 0.52, of 20% 0.94:
+    with :math:`(\beta_0, \beta_s)` = :data:`COEFFICIENTS`. A share of 0.1% gives 0.07,
+    of 1% 0.49 (as likely close as not), of 5% 0.86:
 
-    >>> [round(float(p), 2) for p in probability_from_signals([0.01, 0.05, 0.2])]
-    [0.09, 0.52, 0.94]
+    >>> [round(float(p), 2) for p in probability_from_signals([0.001, 0.01, 0.05])]
+    [0.07, 0.49, 0.86]
     """
     b0, bs = COEFFICIENTS
     sh = np.log(np.clip(np.atleast_1d(np.asarray(share, dtype=np.float64)), 1e-12, 1.0))
@@ -228,7 +228,7 @@ def tie_signals(
     now: datetime | None = None,
     duplicate_seconds: float = DUPLICATE_SECONDS,
 ) -> tuple[pd.DataFrame, dict[str, int], pd.Timestamp | None]:
-    """The model's signals per pair (see :func:`derive_strengths` for the frame).
+    r"""The model's signals per pair (see :func:`derive_strengths` for the frame).
 
     Returns ``(signals, left_out, reference date)``; ``signals`` has one row per pair
     ``a < b`` (sorted) with ``amount`` (weighted minutes, module doc), ``share``
@@ -352,11 +352,15 @@ _NO_SIGNALS = pd.DataFrame(
 
 
 def _share(a: pd.Series, b: pd.Series, amount: pd.Series) -> np.ndarray:
-    """:math:`\sqrt{s_{ab} s_{ba}}`, :math:`s_{ab} = x_{ab} / \sum_q x_{aq}`: the tie's
-    share of each person's interactions (Burt's 1992 proportional tie strength).
+    r""":math:`\sqrt{s_{ab} s_{ba}}`, :math:`s_{ab} = x_{ab} / (x_0 + \sum_q x_{aq})`: the
+    tie's share of each person's interactions (Burt's 1992 proportional tie strength),
+    with the prior :math:`x_0` = :data:`SHARE_PRIOR_MINUTES`. Here a spends 300 minutes
+    with b and 100 with c (b and c nobody else): :math:`\sqrt{300/640 \cdot 300/540}`
+    and :math:`\sqrt{100/640 \cdot 100/340}`:
 
-    >>> _share(pd.Series(["a", "a"]), pd.Series(["b", "c"]), pd.Series([3.0, 1.0])).round(3)
-    array([0.866, 0.5  ])
+    >>> ab_ac = _share(pd.Series(["a", "a"]), pd.Series(["b", "c"]), pd.Series([300.0, 100.0]))
+    >>> [round(float(x), 3) for x in ab_ac]
+    [0.51, 0.214]
     """
     total = (
         pd.concat(
