@@ -53,8 +53,8 @@ from loaders import interactions
 from loaders.interactions import (
     COEFFICIENTS,
     HALF_LIFE_DAYS,
-    Interactions,
     STRONG_PROBABILITY,
+    Interactions,
     derive_strengths,
     derive_ties,
     read_interaction_frame,
@@ -348,7 +348,8 @@ def main() -> None:
         m = (s >= lo) & (s < hi)
         if m.any():
             print(
-                f"| {lo:.1f}-{min(hi, 1):.1f} | {int(m.sum())} | {s[m].mean():.2f} | {y[m].mean():.2f} |"
+                f"| {lo:.1f}-{min(hi, 1):.1f} | {int(m.sum())} | "
+                f"{s[m].mean():.2f} | {y[m].mean():.2f} |"
             )
 
     if args.rows:

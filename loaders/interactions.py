@@ -262,10 +262,7 @@ def tie_signals(
         left_out[reason] = left_out.get(reason, 0) + int(hit.sum())
         keep[hit] = False
 
-    placeholders = list(PLACEHOLDERS)
-    lower_src = pd.Series(src, dtype=object).str.lower().to_numpy(dtype=object)
-    lower_dst = pd.Series(dst, dtype=object).str.lower().to_numpy(dtype=object)
-    drop(np.isin(lower_src, placeholders) | np.isin(lower_dst, placeholders), "placeholder")
+    drop(_placeholder(src) | _placeholder(dst), "placeholder")
     drop(src == dst, "self")
     drop(np.asarray(ts.isna()), "no_timestamp")
     limit = _in_utc(pd.Timestamp(now if now is not None else datetime.now(UTC)))
@@ -279,26 +276,32 @@ def tie_signals(
         return _NO_SIGNALS.copy(), left_out, ref
 
     a, b = canonical(src[keep], dst[keep])
+    # integer codes: people, pairs (ia * people + ib) and channels, for fast grouping
+    m = len(a)
+    person, people = pd.factorize(np.concatenate([a, b]))
+    ia, ib = person[:m].astype(np.int64), person[m:].astype(np.int64)
+    chan, chan_names = pd.factorize(channel[keep])
     frame = pd.DataFrame(
         {
-            "a": a,
-            "b": b,
+            "pair": ia * len(people) + ib,
+            "chan": chan.astype(np.int64),
             "forward": src[keep] == a,
             "undirected": np.isin(channel[keep], list(undirected_channels)),
-            "t": ts[keep],
-            "channel": channel[keep],
+            "t": ts[keep].asi8,
             "duration": duration[keep],
-            "group": group[keep],
-            "message": message[keep],
-            "src": src[keep],
-            "dst": dst[keep],
         }
     )
+    if (group[keep] != "").any():  # (only then: object columns slow every copy)
+        frame["group"] = group[keep]
+        frame["src"] = person[:m]  # the smaller id's code, and the larger's
+        frame["dst"] = person[m:]
+    if (message[keep] != "").any():
+        frame["message"] = message[keep]
     frame, duplicates = _without_duplicates(frame, duplicate_seconds)
     if duplicates:
         left_out["duplicate"] = duplicates
 
-    age_days = np.asarray((ref - pd.DatetimeIndex(frame["t"])).total_seconds()) / 86400.0
+    age_days = (ref.value // 1000 - frame["t"].to_numpy()) / 86400e6  # microseconds
     weight = np.exp2(-age_days / half_life) * _group_weight(frame)
     dur = frame["duration"].to_numpy()
     timed = ~np.isnan(dur)
@@ -309,8 +312,7 @@ def tie_signals(
     frame["x_ab"] = np.where(~undirected & forward, amount, 0.0)
     frame["x_ba"] = np.where(~undirected & ~forward, amount, 0.0)
     frame["minutes"] = np.where(timed, amount, 0.0)
-    g = frame.groupby(["a", "b"], sort=True)
-    agg = g.agg(
+    agg = frame.groupby("pair", sort=True).agg(
         x_und=("x_und", "sum"),
         x_ab=("x_ab", "sum"),
         x_ba=("x_ba", "sum"),
@@ -318,20 +320,37 @@ def tie_signals(
         timed=("duration", "count"),
         n=("t", "size"),
         last=("t", "max"),
-        k=("channel", "nunique"),
     )
-    agg["channels"] = [sorted(set(c)) for c in g["channel"].agg(list).tolist()]
-    x_dir = agg["x_ab"].to_numpy() + agg["x_ba"].to_numpy()
+    pair = agg.index.to_numpy()
+    pa, pb = pair // len(people), pair % len(people)
+    combos = np.unique(frame["pair"].to_numpy() * len(chan_names) + frame["chan"].to_numpy())
+    starts = np.flatnonzero(np.diff(combos // len(chan_names), prepend=-1))
+    names = np.asarray(chan_names, dtype=object)[combos % len(chan_names)]
+    channels = [sorted(c.tolist()) for c in np.split(names, starts[1:])]
+    x_ab, x_ba = agg["x_ab"].to_numpy(), agg["x_ba"].to_numpy()
+    x_dir = x_ab + x_ba
     with np.errstate(invalid="ignore", divide="ignore"):
-        r = np.where(
-            x_dir > 0, 2.0 * np.minimum(agg["x_ab"].to_numpy(), agg["x_ba"].to_numpy()) / x_dir, 1.0
-        )
-    k = np.maximum(agg["k"].to_numpy(dtype=np.float64), 1.0)
-    agg["amount"] = (agg["x_und"].to_numpy() + x_dir * (1.0 + r) / 2.0) * (1.0 + (k - 1.0) / 2.0)
-    agg["reciprocity"] = r
-    agg = agg.reset_index()
-    agg["share"] = _share(agg["a"], agg["b"], agg["amount"])
-    return agg, left_out, ref
+        r = np.where(x_dir > 0, 2.0 * np.minimum(x_ab, x_ba) / x_dir, 1.0)
+    k = np.array([len(c) for c in channels], dtype=np.float64)
+    x = (agg["x_und"].to_numpy() + x_dir * (1.0 + r) / 2.0) * (1.0 + (k - 1.0) / 2.0)
+    total = np.bincount(pa, x, len(people)) + np.bincount(pb, x, len(people))
+    signals = pd.DataFrame(
+        {
+            "a": np.asarray(people, dtype=object)[pa],
+            "b": np.asarray(people, dtype=object)[pb],
+            "amount": x,
+            "share": _share(x, total[pa], total[pb]),
+            "reciprocity": r,
+            "n": agg["n"].to_numpy(),
+            "last": pd.to_datetime(agg["last"].to_numpy(), unit="us", utc=True),
+            "k": k.astype(np.int64),
+            "channels": channels,
+            "minutes": agg["minutes"].to_numpy(),
+            "timed": agg["timed"].to_numpy(),
+        }
+    )
+    signals = signals.sort_values(["a", "b"], kind="stable").reset_index(drop=True)
+    return signals, left_out, ref
 
 
 _NO_SIGNALS = pd.DataFrame(
@@ -351,30 +370,18 @@ _NO_SIGNALS = pd.DataFrame(
 )
 
 
-def _share(a: pd.Series, b: pd.Series, amount: pd.Series) -> np.ndarray:
-    r""":math:`\sqrt{s_{ab} s_{ba}}`, :math:`s_{ab} = x_{ab} / (x_0 + \sum_q x_{aq})`: the
-    tie's share of each person's interactions (Burt's 1992 proportional tie strength),
-    with the prior :math:`x_0` = :data:`SHARE_PRIOR_MINUTES`. Here a spends 300 minutes
-    with b and 100 with c (b and c nobody else): :math:`\sqrt{300/640 \cdot 300/540}`
-    and :math:`\sqrt{100/640 \cdot 100/340}`:
+def _share(x: np.ndarray, total_a: np.ndarray, total_b: np.ndarray) -> np.ndarray:
+    r""":math:`\sqrt{s_{ab} s_{ba}}`, :math:`s_{ab} = x_{ab} / (x_0 + X_a)`, :math:`X_a` the
+    sum of a's amounts: the tie's share of each person's interactions (Burt's 1992
+    proportional tie strength), with the prior :math:`x_0` = :data:`SHARE_PRIOR_MINUTES`.
+    Here a spends 300 minutes with b and 100 with c (b and c nobody else):
+    :math:`\sqrt{300/640 \cdot 300/540}` and :math:`\sqrt{100/640 \cdot 100/340}`:
 
-    >>> ab_ac = _share(pd.Series(["a", "a"]), pd.Series(["b", "c"]), pd.Series([300.0, 100.0]))
+    >>> ab_ac = _share(np.array([300.0, 100.0]), np.array([400.0, 400.0]), np.array([300.0, 100.0]))
     >>> [round(float(x), 3) for x in ab_ac]
     [0.51, 0.214]
     """
-    total = (
-        pd.concat(
-            [
-                pd.Series(amount.to_numpy(), index=a.to_numpy()),
-                pd.Series(amount.to_numpy(), index=b.to_numpy()),
-            ]
-        )
-        .groupby(level=0)
-        .sum()
-    )
-    s_a = amount.to_numpy() / (a.map(total).to_numpy() + SHARE_PRIOR_MINUTES)
-    s_b = amount.to_numpy() / (b.map(total).to_numpy() + SHARE_PRIOR_MINUTES)
-    return np.sqrt(s_a * s_b)
+    return np.sqrt(x / (total_a + SHARE_PRIOR_MINUTES) * x / (total_b + SHARE_PRIOR_MINUTES))
 
 
 def derive_strengths(
@@ -461,20 +468,34 @@ def derive_strengths(
 
 
 def _ids(values: pd.Series) -> np.ndarray:
-    """Person ids as stripped strings ("" where missing)."""
-    return values.fillna("").astype(str).str.strip().to_numpy(dtype=object)
+    """Person ids as strings ("" where missing), stripped."""
+    ids = values.fillna("").astype(str).to_numpy(dtype=object)
+    unique = pd.unique(ids)  # strip each distinct id once, not each row
+    stripped = [u.strip() for u in unique]
+    if all(a == b for a, b in zip(unique, stripped, strict=True)):
+        return ids
+    return pd.Series(ids).map(dict(zip(unique, stripped, strict=True))).to_numpy(dtype=object)
+
+
+def _placeholder(ids: np.ndarray) -> np.ndarray:
+    """Where ``ids`` is empty or a :data:`PLACEHOLDERS` value (any case)."""
+    unique = pd.unique(ids)
+    names = [u for u in unique if u.lower() in PLACEHOLDERS]
+    return pd.Series(ids).isin(names).to_numpy() if names else np.zeros(len(ids), dtype=bool)
 
 
 def _optional_str(frame: pd.DataFrame, name: str, n: int) -> np.ndarray:
     if name not in frame.columns:
         return np.full(n, "", dtype=object)
-    return frame[name].fillna("").astype(str).str.strip().to_numpy(dtype=object)
+    return _ids(frame[name])
 
 
 def _group_weight(frame: pd.DataFrame) -> np.ndarray:
     """``1/(n - 1)`` for a row of a group of ``n`` participants; 1 without a group."""
-    grouped = frame["group"].to_numpy() != ""
     weight = np.ones(len(frame))
+    if "group" not in frame.columns:
+        return weight
+    grouped = frame["group"].to_numpy() != ""
     if grouped.any():
         members = pd.concat(
             [
@@ -491,33 +512,27 @@ def _group_weight(frame: pd.DataFrame) -> np.ndarray:
 def _without_duplicates(frame: pd.DataFrame, seconds: float) -> tuple[pd.DataFrame, int]:
     """Drop the second logging of an interaction (same message id and pair; else same
     pair, channel and direction, at most ``seconds`` apart); returns (rows, dropped)."""
-    has_id = frame["message"].to_numpy() != ""
+    has_id = (
+        frame["message"].to_numpy() != ""
+        if "message" in frame.columns
+        else np.zeros(len(frame), dtype=bool)
+    )
     dup = np.zeros(len(frame), dtype=bool)
     if has_id.any():
-        dup[has_id] = frame.loc[has_id].duplicated(["message", "a", "b"]).to_numpy()
+        dup[has_id] = frame.loc[has_id].duplicated(["message", "pair"]).to_numpy()
     rest = np.flatnonzero(~has_id)
     if len(rest) > 1:
-        sub = frame.iloc[rest]
+        sub = frame[["pair", "chan", "undirected", "forward", "t"]].iloc[rest]
+        # one integer per (pair, channel, direction): 2 undirected, 0/1 directed
         direction = np.where(sub["undirected"].to_numpy(), 2, sub["forward"].to_numpy())
-        key = pd.DataFrame(
-            {
-                "a": sub["a"].to_numpy(),
-                "b": sub["b"].to_numpy(),
-                "c": sub["channel"].to_numpy(),
-                "d": direction,
-                "t": sub["t"].to_numpy(),
-                "i": rest,
-            }
-        ).sort_values(["a", "b", "c", "d", "t"], kind="stable")
-        same = (
-            (key["a"].to_numpy()[1:] == key["a"].to_numpy()[:-1])
-            & (key["b"].to_numpy()[1:] == key["b"].to_numpy()[:-1])
-            & (key["c"].to_numpy()[1:] == key["c"].to_numpy()[:-1])
-            & (key["d"].to_numpy()[1:] == key["d"].to_numpy()[:-1])
-        )
-        gap = np.diff(key["t"].to_numpy()).astype("timedelta64[us]").astype(np.float64) / 1e6
+        channels = int(frame["chan"].max()) + 1
+        code = (sub["pair"].to_numpy() * channels + sub["chan"].to_numpy()) * 3 + direction
+        t = sub["t"].to_numpy()
+        order = np.lexsort((t, code))
+        same = code[order][1:] == code[order][:-1]
+        gap = np.diff(t[order]) / 1e6  # microseconds to seconds
         close = np.concatenate([[False], same & (gap <= seconds)])
-        dup[key["i"].to_numpy()[close]] = True
+        dup[rest[order[close]]] = True
     return frame.loc[~dup].reset_index(drop=True), int(dup.sum())
 
 

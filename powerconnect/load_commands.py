@@ -20,9 +20,9 @@ from typing import Any, TypeVar
 import click
 
 import loaders
+from engine.errors import UsageError
 from engine.settings import ConnectionSettings
 from loaders import LoadSummary, Progress
-from engine.errors import UsageError
 from loaders.interactions import HALF_LIFE_DAYS, check_half_life
 from loaders.writer import DEFAULT_BATCH_SIZE
 from powerconnect.options import connection_options, open_database
