@@ -200,7 +200,7 @@ def load_interactions(
 
     Example:
 
-        powerconnect load-interactions emails.csv meetings.csv --undirected-channel meeting
+        powerconnect load-interactions log.csv --undirected-channel meeting
     """
     _load(
         settings,
