@@ -122,6 +122,9 @@ class LoadSummary:
     #: ``--as-of`` (load-interactions, load-linkedin): interactions (or LinkedIn messages)
     #: later than that date, left out of the strengths
     after_as_of: int = 0
+    #: load-interactions: rows the strength model left out, by reason (``"self"``,
+    #: ``"placeholder"``, ``"duplicate"``, ``"future"``; see ``loaders.interactions``)
+    left_out: dict[str, int] = field(default_factory=dict)
 
     def __str__(self) -> str:
         made, changed, gone = (
@@ -141,6 +144,8 @@ class LoadSummary:
             text += f"; {self.duplicates_merged} duplicate ties merged"
         if self.after_as_of:
             text += f"; {self.after_as_of} interactions after --as-of ignored"
+        for reason, count in self.left_out.items():
+            text += f"; {count} {_LEFT_OUT.get(reason, reason + ' rows')} left out"
         if self.synced is not None:
             people, ties, fallen = self.synced
             back = "to go back" if self.dry_run else "back"
@@ -152,6 +157,15 @@ class LoadSummary:
             parts = ", ".join(f"{k} {v:.1f}" for k, v in self.seconds.items())
             text += f"; {sum(self.seconds.values()):.1f} s ({parts})"
         return text
+
+
+_LEFT_OUT = {
+    "self": "interactions with oneself",
+    "placeholder": "interactions with an empty or placeholder id",
+    "duplicate": "duplicate interactions",
+    "future": "interactions dated after the load",
+    "no_timestamp": "interactions without a timestamp",
+}
 
 
 # ------------------------------------------------------------------------ rules
