@@ -46,6 +46,8 @@ __all__ = [
     "hierarchy",
     "StrongTieStats",
     "strong_tie_stats",
+    "Sides",
+    "strong_sides",
     "group_strong_counts",
     "groups_bridged",
     "brokerage",
@@ -731,23 +733,41 @@ def _components(pairs_a: np.ndarray, pairs_b: np.ndarray, size: int) -> np.ndarr
         label = new
 
 
-def strong_sides(
-    g: TieGraph, groups: np.ndarray, strong: float
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+@dataclass(frozen=True)
+class Sides:
+    """The sides of every node's strong contacts (:func:`strong_sides`).
+
+    One entry per side in ``node``, ``group`` and ``size`` (int64 arrays, sorted
+    by node, then size descending, then group); ``closed`` (indexed like
+    ``g.ids``) counts each node's pairs of contacts on different sides that are
+    strongly tied to each other anyway.
+    """
+
+    node: np.ndarray
+    group: np.ndarray
+    size: np.ndarray
+    closed: np.ndarray
+
+
+def strong_sides(g: TieGraph, groups: np.ndarray, strong: float) -> Sides:
     """The sides of each node's structural holes: its strong contacts, split where no tie runs.
 
-    The strong contacts of ``v`` fall into *sides*: two contacts are on the same
-    side when they are strongly tied to each other (Burt's 1992 redundancy:
-    ``v`` is not their only link), or when both are *anchored* in the same
-    group, each strongly tied to some member of it other than ``v`` (the group
-    holds them together without ``v``); sides are the connected components of
-    that relation. A contact whose only strong tie into its group is ``v``
-    (or whose group is unknown) shares a side only through direct strong ties:
-    a detected community can form around ``v`` itself (label propagation
-    spreads a hub's label to its contacts), and sharing it then shows nothing.
-    Any two contacts on different sides are a structural hole that ``v`` spans
-    with strong ties on both sides; a hub whose contacts all hang together in
-    one group has one side and spans none.
+    The strong contacts of ``v`` fall into *sides*. A contact is *anchored* in
+    its group when it is strongly tied to some member of it other than ``v``:
+    contacts anchored in the same group share a side (the group holds them
+    together without ``v``). Other contacts (whose only strong tie into their
+    group is ``v``, or whose group is unknown) join a side through a direct
+    strong tie to one of its members (Burt's 1992 redundancy: ``v`` is not
+    their only link); sides are the connected components of these links. A
+    detected community can form around ``v`` itself (label propagation spreads
+    a hub's label to its contacts), which is why sharing a group counts only
+    for anchored contacts. Contacts anchored in two different groups stay on
+    different sides even when strongly tied to each other; such pairs are
+    counted in ``closed``, so that the caller can discount the hole.
+
+    Any two contacts on different sides, not strongly tied, are a structural
+    hole that ``v`` spans with strong ties on both sides; a hub whose contacts
+    all hang together in one group has one side and spans none.
 
     Parameters
     ----------
@@ -759,9 +779,9 @@ def strong_sides(
 
     Returns
     -------
-    (node, group, size) : tuple of int64 numpy.ndarray
-        One triple per side, sorted by node, then size descending, then group;
-        ``group`` is the group of the side's first contact (lowest index).
+    Sides
+        One entry per side; a side's ``group`` is the commonest known group
+        among its contacts (the smallest on a tie; -1 if none is known).
 
     Examples
     --------
@@ -772,8 +792,8 @@ def strong_sides(
 
     >>> g = TieGraph.from_edges([("v", x, 0.9) for x in "abcde"]
     ...                         + [("a", "b", 0.9), ("d", "f", 0.9), ("e", "f", 0.9)])
-    >>> node, group, size = strong_sides(g, np.array([0, 0, 0, 0, 1, 1, 1]), strong=0.5)
-    >>> [(int(s), int(k)) for v, k, s in zip(node, group, size) if v == 0]
+    >>> sides = strong_sides(g, np.array([0, 0, 0, 0, 1, 1, 1]), strong=0.5)
+    >>> [(int(s), int(k)) for v, k, s in zip(sides.node, sides.group, sides.size) if v == 0]
     [(2, 0), (2, 1), (1, 0)]
     """
     groups = _check_groups(g, groups)
@@ -785,23 +805,30 @@ def strong_sides(
     slots = len(ego)
     if slots == 0:
         empty = np.zeros(0, dtype=np.int64)
-        return empty, empty.copy(), empty.copy()
+        return Sides(empty, empty.copy(), empty.copy(), np.zeros(n, dtype=np.int64))
     key = ego * n + alter  # sorted: csr rows are sorted by ego, then alter
 
-    links_a: list[np.ndarray] = []
-    links_b: list[np.ndarray] = []
-    # Contacts strongly tied to each other: one link per strong triangle and corner.
-    tri = _triangles(g)
-    for ab, ac, _ in tri.chunks(keep=g.strength[tri.tie] >= strong):
-        a, b, c = tri.node[tri.lo[ab]], tri.node[tri.hi[ab]], tri.node[tri.hi[ac]]
-        for x, y, z in ((a, b, c), (b, a, c), (c, a, b)):
-            links_a.append(np.searchsorted(key, x * n + y))
-            links_b.append(np.searchsorted(key, x * n + z))
-    # Contacts anchored in the same group: linked to the first of their run.
+    # Contacts anchored in a group: strongly tied to a member of it other than the ego.
     group_of = groups[alter]
     same = (group_of >= 0) & (groups[ego] == group_of)
     inside = np.bincount(ego[same], minlength=n)  # strong ties inside one's own group
     anchored = (group_of >= 0) & (inside[alter] - same > 0)
+
+    links_a: list[np.ndarray] = []
+    links_b: list[np.ndarray] = []
+    # Contacts strongly tied to each other: one link per strong triangle and corner, unless
+    # both are anchored in different groups (that tie closes a hole; it is counted below).
+    across: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    tri = _triangles(g)
+    for ab, ac, _ in tri.chunks(keep=g.strength[tri.tie] >= strong):
+        a, b, c = tri.node[tri.lo[ab]], tri.node[tri.hi[ab]], tri.node[tri.hi[ac]]
+        for x, y, z in ((a, b, c), (b, a, c), (c, a, b)):
+            sy, sz = np.searchsorted(key, x * n + y), np.searchsorted(key, x * n + z)
+            apart = anchored[sy] & anchored[sz] & (group_of[sy] != group_of[sz])
+            links_a.append(sy[~apart])
+            links_b.append(sz[~apart])
+            across.append((x[apart], sy[apart], sz[apart]))
+    # Contacts anchored in the same group: linked to the first of their run.
     pos = np.flatnonzero(anchored)
     if len(pos):
         order = pos[np.lexsort((pos, group_of[pos], ego[pos]))]
@@ -817,6 +844,26 @@ def strong_sides(
         slots,
     )
     roots, size = np.unique(label, return_counts=True)
-    node, group = ego[roots], groups[alter[roots]]
+    # Each side's group: the commonest known group of its contacts (the smallest on a tie),
+    # or -1 when none is known.
+    member_group = groups[alter]
+    known = member_group >= 0
+    side_group = np.full(slots, -1, dtype=np.int64)
+    if known.any():
+        lab, grp = label[known], member_group[known]
+        order = np.lexsort((grp, lab))
+        lab, grp = lab[order], grp[order]
+        runs = np.flatnonzero(np.r_[True, (lab[1:] != lab[:-1]) | (grp[1:] != grp[:-1])])
+        counts = np.diff(np.r_[runs, len(lab)])
+        best = np.lexsort((grp[runs], -counts, lab[runs]))
+        first = best[np.r_[True, lab[runs][best][1:] != lab[runs][best][:-1]]]
+        side_group[lab[runs][first]] = grp[runs][first]
+    node, group = ego[roots], side_group[roots]
     order = np.lexsort((group, -size, node))
-    return node[order], group[order].astype(np.int64), size[order].astype(np.int64)
+    closed = np.zeros(n, dtype=np.int64)
+    for x, sy, sz in across:
+        differ = label[sy] != label[sz]
+        closed += np.bincount(x[differ], minlength=n).astype(np.int64)
+    return Sides(
+        node=node[order], group=group[order], size=size[order].astype(np.int64), closed=closed
+    )

@@ -385,17 +385,25 @@ def rank(
     )
 
     # Footholds: per node, every side but the first (largest) one.
-    side_node, side_group, side_size = measures.strong_sides(g, groups, strong)
+    sd = measures.strong_sides(g, groups, strong)
+    side_node, side_group, side_size = sd.node, sd.group, sd.size
     home = np.ones(len(side_node), dtype=bool)
     home[1:] = side_node[1:] != side_node[:-1]
     feet = np.bincount(side_node[~home], weights=foothold(side_size[~home]), minlength=n)
+    total = np.bincount(side_node, weights=side_size, minlength=n)
+    squares = np.bincount(side_node, weights=side_size.astype(np.float64) ** 2, minlength=n)
+    cross_pairs = np.rint((total**2 - squares) / 2).astype(np.int64)
+    cross_open = cross_pairs - sd.closed
+    open_share = np.divide(
+        cross_open, cross_pairs, out=np.zeros(n, dtype=np.float64), where=cross_pairs > 0
+    )
     first = np.ones(len(node), dtype=bool)
     first[1:] = node[1:] != node[:-1]
     largest = np.zeros(n, dtype=np.int64)
     largest[node[first]] = count[first]
     focus = strong_focus(g, strong)
     attention = np.minimum(1.0, focus / FULL_ATTENTION)
-    score = feet * attention
+    score = feet * open_share * attention
 
     sh = measures.structural_holes(g)
     order = _structural_order(g.ids, score, sh.constraint, sh.effective_size, degree)
@@ -417,6 +425,8 @@ def rank(
             per_node[v],
             sides[v],
             names,
+            int(cross_open[v]),
+            int(cross_pairs[v]),
             float(focus[v]),
             int(groups[v]),
         )
@@ -586,6 +596,8 @@ def _explain(
     by_group: list[tuple[int, int]],
     sides: list[tuple[int, int]],
     names: list[str],
+    cross_open: int,
+    cross_pairs: int,
     focus: float,
     own: int,
 ) -> str:
@@ -610,7 +622,10 @@ def _explain(
     if strong == 0:
         return f"no strong ties; {_count(weak, 'weak tie')}"
     if len(sides) >= 2:
-        return f"{_sides(sides, own, names)}{unknown}; {weak_part}"
+        closed = ""
+        if cross_open < cross_pairs:
+            closed = f"; {cross_open} of {cross_pairs} pairs across them open"
+        return f"{_sides(sides, own, names)}{unknown}{closed}; {weak_part}"
     ties = _count(strong, "strong tie")
     if not by_group:
         return f"{ties}, all with unknown group; {weak_part}"

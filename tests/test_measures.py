@@ -18,12 +18,12 @@ import networkx as nx
 import numpy as np
 import pytest
 
-from engine import measures
+from engine import communities, measures
+from engine.communities import detect_communities
 from engine.graph import TieGraph
 from engine.measures import (
     brokerage,
     constraint,
-    detect_communities,
     effective_size,
     efficiency,
     group_strong_counts,
@@ -635,7 +635,7 @@ def test_coloring_is_proper_even_with_more_than_64_colors():
         src = np.array([u for u, v in G.edges] + [v for u, v in G.edges])
         dst = np.array([v for u, v in G.edges] + [u for u, v in G.edges])
         order = np.argsort(src, kind="stable")
-        color = measures._greedy_coloring(
+        color = communities._greedy_coloring(
             src[order], dst[order], G.number_of_nodes(), np.random.default_rng(0)
         )
         assert (color >= 0).all()

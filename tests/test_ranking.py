@@ -5,8 +5,9 @@ The reference network, built by :func:`office`:
 * Acme ``a0..a5`` and Globex ``z0..z5``: two cliques of strong ties (0.9), no
   tie between them;
 * ``broker`` (Acme): strong ties to ``a0..a3`` and ``z0..z3``, the true power
-  connector; by hand, each side is a foothold of 4 ties, f(4) = 1 - 2**-3 =
-  0.875, and all 4 x 4 cross-group pairs are open, so the score is 0.875;
+  connector; by hand, its strong contacts form two sides (each a clique, with
+  no tie across), the home side and a foothold of 4 ties, f(4) = 1 - 0.75 *
+  2**-3 = 0.90625, so the score is 0.90625;
 * Hooli ``h0..h19``: a ring of strong ties, and ``hub`` strongly tied to all
   twenty, the local hub;
 * ``mega`` (Hooli): weak ties (0.1) to everyone above and to 60 outsiders
@@ -14,9 +15,11 @@ The reference network, built by :func:`office`:
   connector.
 
 Scores are checked against hand computations with the formula of
-``engine.ranking``: footholds f(c) = 1 - 2**(1 - c), times the open share of
-cross-group pairs, times the attention part min(1, share of tie strength in
-strong ties / 0.5).
+``engine.ranking``: footholds f(c) = 1 - 0.75 * 2**(1 - c) summed over every
+side of the person's strong contacts but the largest, times the attention part
+min(1, share of tie strength in strong ties / 0.5). The threshold is given
+(0.5) where a test adds weak ties, since the automatic threshold follows the
+strengths.
 """
 
 from __future__ import annotations
@@ -100,14 +103,14 @@ def test_broker_first_and_above_mega_connector(ranked: pd.DataFrame) -> None:
 
 
 def test_broker_score_by_hand(ranked: pd.DataFrame) -> None:
-    # f(4) = 1 - 2**(1 - 4) = 0.875 for the Globex side; all 16 cross pairs open.
+    # f(4) = 1 - 0.75 * 2**(1 - 4) = 0.90625 for the Globex side.
     b = row(ranked, "broker")
-    assert b["score"] == pytest.approx(0.875)
+    assert b["score"] == pytest.approx(0.90625)
     assert (b["strong_ties"], b["weak_ties"], b["degree"]) == (8, 1, 9)
     assert b["representative"] + b["liaison"] == 16
     assert b["explanation"] == (
-        "bridges Acme (4 strong ties) and Globex (4); 16 of 16 cross-group pairs open;"
-        " 11% of ties weak"
+        "bridges 2 sides not strongly tied to each other: 4 strong ties inside Acme and 4 in"
+        " Globex; 11% of ties weak"
     )
 
 
@@ -141,8 +144,8 @@ def extra_weak_ties(person: str, count: int = 1000) -> list[tuple[str, str, floa
 def test_weak_ties_do_not_raise_the_score(person: str) -> None:
     before = office()
     after = TieGraph.from_edges(office_edges() + extra_weak_ties(person))
-    b = rank(before, groups=groups_for(before), group_names=NAMES)
-    a = rank(after, groups=groups_for(after), group_names=NAMES)
+    b = rank(before, strong=0.5, groups=groups_for(before), group_names=NAMES)
+    a = rank(after, strong=0.5, groups=groups_for(after), group_names=NAMES)
     assert row(a, person)["score"] <= row(b, person)["score"]
     assert row(a, person)["weak_ties"] == row(b, person)["weak_ties"] + 1000
 
@@ -150,15 +153,15 @@ def test_weak_ties_do_not_raise_the_score(person: str) -> None:
 def test_weak_ties_do_not_raise_the_score_with_detected_communities() -> None:
     before = office()
     after = TieGraph.from_edges(office_edges() + extra_weak_ties("broker"))
-    b = row(rank(before), "broker")
-    a = row(rank(after), "broker")
+    b = row(rank(before, strong=0.5), "broker")
+    a = row(rank(after, strong=0.5), "broker")
     assert a["score"] <= b["score"]
     assert b["role"] == "power connector"
 
 
 def test_a_thousand_weak_ties_make_a_mega_connector_not_a_power_connector() -> None:
     g = TieGraph.from_edges(office_edges() + extra_weak_ties("a5"))
-    df = rank(g, groups=groups_for(g), group_names=NAMES)
+    df = rank(g, strong=0.5, groups=groups_for(g), group_names=NAMES)
     assert row(df, "a5")["role"] == "mega connector"
     assert row(df, "a5")["rank"] > row(df, "broker")["rank"]
 
@@ -173,8 +176,10 @@ def test_closed_hole_scores_nothing() -> None:
     assert b["role"] == ""
 
 
-def test_single_strong_ties_are_contacts_not_footholds() -> None:
-    # One strong tie into each of many groups is not a power connector.
+def test_single_strong_ties_into_groups_not_tied_to_each_other_are_footholds() -> None:
+    # "spread" (Acme) has strong ties to a0 and a1 (tied to each other: the home side)
+    # and one strong tie to each of x0..x7, each in a group of its own and tied to no
+    # one else: 8 more sides, each a foothold of one tie, f(1) = 0.25: score 2.0.
     edges = clique(ACME) + [("spread", "a0", 0.9), ("spread", "a1", 0.9)]
     edges += [("spread", f"x{k}", 0.9) for k in range(8)]
     g = TieGraph.from_edges(edges)
@@ -182,12 +187,15 @@ def test_single_strong_ties_are_contacts_not_footholds() -> None:
         [0 if str(x).startswith("a") or x == "spread" else 1 + int(str(x)[1:]) for x in g.ids]
     )
     df = rank(g, groups=groups)
-    assert row(df, "spread")["score"] == 0.0
+    assert row(df, "spread")["score"] == pytest.approx(8 * 0.25)
+    assert row(df, "spread")["rank"] == 1
+    # A hub whose strong contacts hang together in one group spans no hole at all.
+    assert row(df, "a0")["score"] == 0.0
 
 
 def test_chance_footholds_of_an_open_networker_are_discounted() -> None:
     # "spread" (Acme) has two strong ties into each of three small groups: on
-    # strong ties alone that is 3 x f(2) = 1.5. With 300 weak ties (0.2 each)
+    # strong ties alone that is 3 x f(2) = 3 x 0.625 = 1.875. With 300 weak ties (0.2 each)
     # on top, strong ties carry 6 * 0.9 + 4 * 0.9 = 9.0 of 69.0 units of tie
     # strength, so the attention part is (9 / 69) / 0.5 and the score drops
     # below the power-connector line; the role is mega connector.
@@ -204,38 +212,40 @@ def test_chance_footholds_of_an_open_networker_are_discounted() -> None:
             [-1 if x[0] == "w" else 0 if x[0] in "as" else 1 + int(x[1]) for x in map(str, g.ids)]
         )
 
-    alone = row(rank(g0, groups=groups(g0)), "spread")
-    crowded = row(rank(g1, groups=groups(g1)), "spread")
-    assert alone["score"] == pytest.approx(1.5)
+    alone = row(rank(g0, strong=0.5, groups=groups(g0)), "spread")
+    crowded = row(rank(g1, strong=0.5, groups=groups(g1)), "spread")
+    assert alone["score"] == pytest.approx(1.875)
     assert alone["role"] == "power connector"
-    assert crowded["score"] == pytest.approx(1.5 * (10 * 0.9 / (10 * 0.9 + 300 * 0.2)) / 0.5)
+    assert crowded["score"] == pytest.approx(1.875 * (10 * 0.9 / (10 * 0.9 + 300 * 0.2)) / 0.5)
     assert crowded["role"] == "mega connector"
     assert crowded["explanation"] == "310 ties, 97% weak; strong ties into 4 groups"
 
 
 def test_unknown_own_group_still_scores() -> None:
     # The broker's own group is unknown: Gould-Fernandez roles are undefined
-    # (all 0), but the Acme-Globex pairs are still open and still count.
+    # (all 0), but the two sides are still apart and still count.
     g = office()
     groups = groups_for(g)
     groups[list(g.ids).index("broker")] = -1
     b = row(rank(g, groups=groups, group_names=NAMES), "broker")
-    assert b["score"] == pytest.approx(0.875)
+    assert b["score"] == pytest.approx(0.90625)
     assert b["representative"] == b["liaison"] == 0
     assert b["group"] == ""
 
 
-def test_unknown_contacts_are_left_out() -> None:
-    # Two of the broker's Globex contacts have an unknown group: the foothold
-    # shrinks to 2 ties, f(2) = 0.5, and the explanation says so.
+def test_contacts_of_unknown_group_join_a_side_through_their_ties() -> None:
+    # Two of the broker's Globex contacts have an unknown group, but they are strongly
+    # tied to z2 and z3: the Globex side keeps its 4 ties (f(4) = 0.90625), and the
+    # explanation says that 2 have no known group.
     g = office()
     groups = groups_for(g)
     for person in ("z0", "z1"):
         groups[list(g.ids).index(person)] = -1
     b = row(rank(g, groups=groups, group_names=NAMES), "broker")
-    assert b["score"] == pytest.approx(0.5)
+    assert b["score"] == pytest.approx(0.90625)
     assert b["explanation"] == (
-        "8 strong ties: 4 inside Acme, 2 into Globex (2 with unknown group); 11% of ties weak"
+        "bridges 2 sides not strongly tied to each other: 4 strong ties inside Acme and 4 in"
+        " Globex (2 with unknown group); 11% of ties weak"
     )
 
 
@@ -252,11 +262,12 @@ def test_deterministic() -> None:
     pd.testing.assert_frame_equal(
         rank(g, groups=groups, group_names=NAMES), rank(g, groups=groups, group_names=NAMES)
     )
-    pd.testing.assert_frame_equal(rank(g, seed=3), rank(g, seed=3))
+    pd.testing.assert_frame_equal(rank(g), rank(g))
 
 
-def test_ties_broken_by_id() -> None:
-    # Two identical brokers between the same two cliques get the same score.
+def test_only_structurally_identical_people_are_ordered_by_id() -> None:
+    # Two identical brokers between the same two cliques: same score, constraint,
+    # effective size and degree, so only the id is left to order them.
     edges = clique(ACME) + clique(GLOBEX)
     edges += [(b, x, 0.9) for b in ("b2", "b1") for x in ACME[:3] + GLOBEX[:3]]
     g = TieGraph.from_edges(edges)
@@ -281,7 +292,9 @@ def test_isolated_person() -> None:
 def test_default_group_names() -> None:
     g = office()
     df = rank(g, groups=groups_for(g))
-    assert row(df, "broker")["explanation"].startswith("bridges group 0 (4 strong ties)")
+    assert row(df, "broker")["explanation"].startswith(
+        "bridges 2 sides not strongly tied to each other: 4 strong ties inside group 0"
+    )
     assert rank(g)["group"].str.startswith("community ").all()
 
 
@@ -316,5 +329,6 @@ def test_bad_groups() -> None:
 
 
 def test_foothold() -> None:
-    assert foothold(np.arange(6)).tolist() == [0.0, 0.0, 0.5, 0.75, 0.875, 0.9375]
+    # 1 - 0.75 * 2**(1 - c): 0.25, 0.625, 0.8125, 0.90625, 0.953125
+    assert foothold(np.arange(6)).tolist() == [0.0, 0.25, 0.625, 0.8125, 0.90625, 0.953125]
     assert 0.0 < DEFAULT_STRONG <= 1.0
