@@ -39,9 +39,11 @@ below the line (a handful of ties between two groups of fifty, against a third
 of all pairs inside), so it only changes small, dense ones. The value is a
 judgement, checked on the networks of ``bench/bench_real.py``: the kite's two
 halves (5 ties between groups of 4 and 3, density 0.42 against 1 inside) are
-joined; the Florentine families' communities (at most 0.2 of the density
-inside) are not. At 0.25 the Florentine marriage and business communities
-merge too, and the Medici lose their footholds; at 0.5 the kite stays split.
+joined; the Florentine families' communities (at most 0.25 of the density
+inside on marriages, 0.36 on marriages and business) are not. At 0.34 the
+Florentine marriage and business communities merge too, and the Medici lose
+their footholds; at 0.5 the kite stays split. The margin is small on both
+sides: this is the least robust rule of the ranking.
 
 The result is a function of the network alone: the same people and ties, in any
 order, give the same communities. Restarting and keeping the best modularity is

@@ -24,13 +24,14 @@ strengths.
 
 from __future__ import annotations
 
+import networkx as nx
 import numpy as np
 import pandas as pd
 import pytest
 
 from engine.errors import UsageError
 from engine.graph import TieGraph
-from engine.ranking import COLUMNS, DEFAULT_STRONG, foothold, rank
+from engine.ranking import COLUMNS, DEFAULT_STRONG, auto_strong, foothold, rank
 
 NAMES = ["Acme", "Globex", "Hooli"]
 ACME = [f"a{i}" for i in range(6)]
@@ -332,3 +333,147 @@ def test_foothold() -> None:
     # 1 - 0.75 * 2**(1 - c): 0.25, 0.625, 0.8125, 0.90625, 0.953125
     assert foothold(np.arange(6)).tolist() == [0.0, 0.25, 0.625, 0.8125, 0.90625, 0.953125]
     assert 0.0 < DEFAULT_STRONG <= 1.0
+
+
+# --------------------------------------------------------------------------
+# Real networks (issue 13): the textbook brokers, one answer per network
+# --------------------------------------------------------------------------
+
+KITE = ["Andre", "Beverly", "Carol", "Diane", "Ed", "Fernando", "Garth", "Heather", "Ike", "Jane"]
+
+
+def from_nx(G: nx.Graph, weight: str | None = None) -> TieGraph:
+    top = max((d[weight] for *_, d in G.edges(data=True)), default=1) if weight else 1
+    return TieGraph.from_edges(
+        [(str(a), str(b), d[weight] / top if weight else 1.0) for a, b, d in G.edges(data=True)]
+    )
+
+
+def kite() -> TieGraph:
+    return from_nx(nx.relabel_nodes(nx.krackhardt_kite_graph(), dict(enumerate(KITE))))
+
+
+def les_miserables() -> TieGraph:
+    return from_nx(nx.les_miserables_graph(), "weight")
+
+
+def shuffled(g: TieGraph, seed: int) -> TieGraph:
+    """The same network with people and ties listed in another order."""
+    rng = np.random.default_rng(seed)
+    perm = rng.permutation(g.n)
+    ties = rng.permutation(g.m)
+    src, dst = g.src[ties], g.dst[ties]
+    return TieGraph.from_arrays(g.ids[np.argsort(perm)], perm[dst], perm[src], g.strength[ties])
+
+
+def test_medici_first_among_the_florentine_families() -> None:
+    # Padgett's marriage network (networkx.florentine_families_graph): the Medici are the
+    # textbook broker (Padgett and Ansell 1993): highest betweenness, lowest constraint.
+    G = nx.florentine_families_graph()
+    betweenness = nx.betweenness_centrality(G)
+    assert max(betweenness, key=betweenness.__getitem__) == "Medici"
+    df = rank(from_nx(G))
+    assert df.attrs["strong"] == 0.5  # every tie has strength 1: all strong
+    top = df.iloc[0]
+    assert (top["id"], top["role"]) == ("Medici", "power connector")
+    # By hand: the Medici's six strong contacts fall into five sides (Ridolfi and
+    # Tornabuoni are tied to each other), four footholds of one tie: 4 x 0.25 = 1.0.
+    assert top["score"] == pytest.approx(1.0)
+    assert top["explanation"].startswith("bridges 5 sides not strongly tied to each other")
+
+
+def test_heather_first_in_the_kite() -> None:
+    # Krackhardt's kite: Heather is the only link between the kite and Ike and Jane, the
+    # highest betweenness (networkx), every tie strong.
+    G = nx.relabel_nodes(nx.krackhardt_kite_graph(), dict(enumerate(KITE)))
+    betweenness = nx.betweenness_centrality(G)
+    assert max(betweenness, key=betweenness.__getitem__) == "Heather"
+    df = rank(kite())
+    assert df["id"].iloc[0] == "Heather"
+    # Heather and Ike both span one hole with one tie on the far side (0.25 each);
+    # Heather's lower constraint (0.431 against 0.5, networkx) puts her first.
+    assert row(df, "Heather")["score"] == row(df, "Ike")["score"] == pytest.approx(0.25)
+    constraint = nx.constraint(G)
+    assert constraint["Heather"] < constraint["Ike"]
+
+
+@pytest.mark.parametrize(
+    "make", [kite, les_miserables, lambda: from_nx(nx.karate_club_graph(), "weight")]
+)
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_same_network_in_any_order_gives_the_same_ranking(make, seed: int) -> None:
+    g = make()
+    a = rank(g)
+    b = rank(shuffled(g, seed))
+    assert a["id"].tolist() == b["id"].tolist()
+    assert a["role"].tolist() == b["role"].tolist()
+    np.testing.assert_allclose(a["score"], b["score"], rtol=1e-12)
+
+
+def test_no_mega_connector_ranks_above_a_power_connector() -> None:
+    # In Les Miserables (strength = co-appearances / 31) Valjean is a mega connector
+    # whose score is above some power connectors' (checked here, so that a sort by score
+    # alone would fail); he still ranks below every one of them.
+    df = rank(les_miserables())
+    power = df[df["role"] == "power connector"]
+    mega = df[df["role"] == "mega connector"]
+    assert len(power) and len(mega)
+    assert row(df, "Valjean")["role"] == "mega connector"
+    assert row(df, "Valjean")["score"] > power["score"].min()
+    assert mega["rank"].min() > power["rank"].max()
+
+
+def test_equal_scores_are_ordered_by_constraint_not_by_id() -> None:
+    df = rank(from_nx(nx.florentine_families_graph()))
+    for (_, a), (_, b) in zip(df.iloc[:-1].iterrows(), df.iloc[1:].iterrows(), strict=True):
+        if a["score"] == b["score"] and a["role"] == b["role"]:
+            assert a["constraint"] <= b["constraint"] + 1e-12
+    zeros = df[df["score"] == 0]["id"].tolist()
+    assert len(zeros) > 2 and zeros != sorted(zeros)
+
+
+def test_power_connector_marks_at_most_one_in_five() -> None:
+    # Five cliques of four (groups 0-4) and ten brokers, each strongly tied to two
+    # members of every clique: every broker scores 4 x f(2) = 2.5, but only
+    # 1/5 of the 30 people with ties, 6, may carry the label: the first 6 in order.
+    edges = []
+    for k in range(5):
+        edges += clique([f"c{k}m{i}" for i in range(4)])
+        edges += [(f"b{j}", f"c{k}m{(j + i) % 4}", 0.9) for j in range(10) for i in range(2)]
+    g = TieGraph.from_edges(edges)
+    groups = np.array([int(str(x)[1]) if str(x)[0] == "c" else 5 for x in g.ids])
+    df = rank(g, groups=groups)
+    brokers = df[df["id"].str.startswith("b")]
+    np.testing.assert_allclose(brokers["score"], 2.5)
+    assert (df["role"] == "power connector").sum() == 6
+    assert df["role"].iloc[:6].eq("power connector").all()
+
+
+def test_automatic_threshold_and_its_warnings() -> None:
+    # Karate (strength = count / 7): counts 1 x6, 2 x24, 3 x27, 4 x12, 5 x7, 6, 7; the
+    # "lower" 75th percentile of 78 values is the 58th smallest, a 4: 4/7, capped at 0.5.
+    karate = from_nx(nx.karate_club_graph(), "weight")
+    assert auto_strong(karate) == 0.5
+    # Strengths all below the floor: the threshold is the floor, 0.1, nothing is
+    # strong, and rank says so and what to try.
+    faint = TieGraph.from_edges([(x, y, 0.02) for x, y, _ in clique(ACME)])
+    assert auto_strong(faint) == 0.1
+    df = rank(faint)
+    assert df.attrs["strong"] == 0.1
+    assert len(df.attrs["warnings"]) == 2
+    assert all("try" in w for w in df.attrs["warnings"])
+    assert rank(karate, strong=0.3).attrs["strong"] == 0.3  # an explicit threshold wins
+
+
+def test_a_group_is_inside_only_when_it_is_the_persons_own() -> None:
+    # x (Acme) has one strong tie into Acme and three into Globex, whose members are
+    # tied to each other: Globex is the larger side but not x's own group.
+    edges = clique(GLOBEX[:4]) + [("x", "a0", 0.9), ("a0", "a1", 0.9)]
+    edges += [("x", z, 0.9) for z in GLOBEX[:3]]
+    g = TieGraph.from_edges(edges)
+    groups = np.array([1 if str(p).startswith("z") else 0 for p in g.ids])
+    df = rank(g, groups=groups, group_names=["Acme", "Globex"])
+    assert row(df, "x")["explanation"] == (
+        "bridges 2 sides not strongly tied to each other: 3 strong ties in Globex and 1 inside"
+        " Acme; 0% of ties weak"
+    )
