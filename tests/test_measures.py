@@ -676,16 +676,17 @@ def brute_force_sides(G: nx.Graph, groups: dict, strong: float) -> tuple[dict, d
     for v in S:
         contacts = list(S[v])
 
-        def anchored(a):
-            return groups[a] >= 0 and any(groups[w] == groups[a] for w in S[a] if w != v)
-
+        anchored = {
+            a: groups[a] >= 0 and any(groups[w] == groups[a] for w in S[a] if w != v)
+            for a in contacts
+        }
         H = nx.Graph()
         H.add_nodes_from(contacts)
         for a, b in itertools.combinations(contacts, 2):
-            both = anchored(a) and anchored(b)
-            if both and groups[a] == groups[b]:
-                H.add_edge(a, b)
-            elif S.has_edge(a, b) and not both:  # anchored in two groups: they stay apart
+            both = anchored[a] and anchored[b]
+            # Anchored in one group: one side; strongly tied: one side, unless anchored in
+            # two different groups (then they stay apart and the pair counts as closed).
+            if (both and groups[a] == groups[b]) or (S.has_edge(a, b) and not both):
                 H.add_edge(a, b)
         parts = list(nx.connected_components(H))
         where = {a: i for i, part in enumerate(parts) for a in part}
