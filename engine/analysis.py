@@ -268,6 +268,13 @@ def open_pairs(
     return [OpenPair(**record.data()) for record in records]
 
 
+def run_strong(db: Database) -> float | None:
+    """The strong threshold of the last ranking run, ``None`` when there is none."""
+    rows = db.query("run_strong")
+    value = rows[0]["strong"] if rows else None
+    return None if value is None else float(value)
+
+
 @dataclass(frozen=True)
 class PersonRanking:
     """One person's stored ranking, the run it comes from, and the holes they span."""

@@ -383,9 +383,7 @@ def merge_tied_communities(g: TieGraph, labels: np.ndarray, strong: float) -> np
     k = int(labels.max()) + 1
     size = np.bincount(labels, minlength=k).astype(np.float64)
     inside = np.bincount(a[a == b], minlength=k).astype(np.float64)
-    density = np.divide(
-        inside, size * (size - 1) / 2, out=np.zeros(k), where=size > 1
-    )
+    density = np.divide(inside, size * (size - 1) / 2, out=np.zeros(k), where=size > 1)
     lo, hi = np.minimum(a[a != b], b[a != b]), np.maximum(a[a != b], b[a != b])
     if len(lo) == 0:
         return labels
