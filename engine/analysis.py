@@ -9,7 +9,9 @@ The flow of ``powerconnect rank``:
    and a role label) and records a ``(:Run)`` node, replacing the last run.
 
 :func:`open_pairs` runs ``strong_open_pairs``, the Cypher query that lists the
-structural holes one person spans with strong ties on both sides.
+structural holes one person spans with strong ties on both sides, and
+:func:`explain_person` (``powerconnect explain``) puts them beside the person's
+stored measures, role and explanation.
 """
 
 from __future__ import annotations
