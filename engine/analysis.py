@@ -294,6 +294,7 @@ class PersonRanking:
     weak_ties: int
     groups_bridged: int
     open_pairs: int
+    simmelian_ties: int
     group: str
     explanation: str
     run: str

@@ -19,7 +19,13 @@ import click
 import pandas as pd
 from neo4j.exceptions import DriverError, Neo4jError
 
-from engine.analysis import OUTPUT_COLUMNS, PersonRanking, explain_person, rank_database
+from engine.analysis import (
+    OUTPUT_COLUMNS,
+    SCORE_COLUMNS,
+    PersonRanking,
+    explain_person,
+    rank_database,
+)
 from engine.errors import PowerConnectError, database_failure
 from engine.settings import ConnectionSettings
 from powerconnect import __version__
@@ -327,20 +333,10 @@ def rank_cmd(
 
 
 # --------------------------------------------------------------------------- explain
-EXPLAIN_MEASURES = [
-    "rank",
-    "role",
-    "score",
-    "constraint",
-    "effective_size",
-    "efficiency",
-    "hierarchy",
-    "strong_ties",
-    "weak_ties",
-    "groups_bridged",
-    "open_pairs",
-    "group",
-]
+#: The person's columns in `explain` output: what `rank` stores, less the explanation.
+EXPLAIN_MEASURES = [c for c in SCORE_COLUMNS if c != "explanation"]
+#: The numeric measures, as the table under the explanation shows them.
+EXPLAIN_TABLE = [c for c in EXPLAIN_MEASURES if c not in ("rank", "score", "role", "group")]
 HOLE_COLUMNS = ["a", "a_name", "a_group", "a_strength", "b", "b_name", "b_group", "b_strength"]
 HOLE_COLUMNS += ["ab_strength"]
 
@@ -393,7 +389,7 @@ def explanation_text(found: PersonRanking) -> str:
         f"  run {found.run}: strong threshold {found.strong:.3g}; {groups}; own group "
         f"{found.group or 'unknown'}",
         "",
-        render_table(pd.DataFrame([{c: getattr(found, c) for c in EXPLAIN_MEASURES[3:11]}])),
+        render_table(pd.DataFrame([{c: getattr(found, c) for c in EXPLAIN_TABLE}])),
         "",
     ]
     if not found.holes:
