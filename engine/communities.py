@@ -26,10 +26,11 @@ runs on the same network:
 
 Groups that are tied to each other
 ----------------------------------
-On small dense networks modularity prefers to cut a tight cluster in two
-(Krackhardt's kite: its seven-person core becomes two communities with five
-strong ties between them), and then everyone on the cut looks like a broker
-between two groups that in fact know each other well. :func:`merge_tied_communities`
+On small dense networks modularity can prefer to cut a tight cluster in two
+(Krackhardt's kite: with eight restarts the best labelling cut its seven-person
+core into groups of 4 and 3 with five strong ties between them), and then
+everyone on the cut looks like a broker between two groups that in fact know
+each other well. :func:`merge_tied_communities`
 therefore joins two communities when the density of strong ties *between* them
 is at least ``MERGE_DENSITY_SHARE`` (0.4) of the density *inside* the sparser
 of the two: the stochastic block model's view that two blocks are distinct
@@ -37,12 +38,12 @@ groups only when ties between them are much rarer than ties inside (Holland,
 Laskey and Leinhardt 1983). Communities of a large sparse network are far
 below the line (a handful of ties between two groups of fifty, against a third
 of all pairs inside), so it only changes small, dense ones. The value is a
-judgement, checked on the networks of ``bench/bench_real.py``: the kite's two
-halves (5 ties between groups of 4 and 3, density 0.42 against 1 inside) are
-joined; the Florentine families' communities (at most 0.25 of the density
-inside on marriages, 0.36 on marriages and business) are not. At 0.34 the
-Florentine marriage and business communities merge too, and the Medici lose
-their footholds; at 0.5 the kite stays split. The margin is small on both
+judgement, checked on the networks of ``bench/bench_real.py``: that cut of the
+kite (density 0.42 between the halves against 1 inside) is joined; the
+Florentine families' communities (at most 0.25 of the density inside on
+marriages, 0.36 on marriages and business) are not. At 0.34 the Florentine
+marriage and business communities would merge too and the Medici lose their
+footholds; at 0.5 the kite's cut would stand. The margin is small on both
 sides: this is the least robust rule of the ranking.
 
 The result is a function of the network alone: the same people and ties, in any
