@@ -332,3 +332,13 @@ def test_detected_groups_reach_the_open_pairs_query(teams: Database) -> None:
     assert found.group_by is None
     assert len(found.holes) == 9
     assert all(h.a_group and h.b_group and h.a_group != h.b_group for h in found.holes)
+
+
+def test_the_browser_query_lists_the_same_holes_as_explain(teams: Database) -> None:
+    rank_database(teams, strong=0.5, group_by="organization")
+    rows = teams.query_df("browser/structural_holes", id="bob")
+    holes = {frozenset((h.a, h.b)) for h in explain_person(teams, "bob").holes}
+    names = {p.upper(): p for p in ACME + GLOBEX}  # the Browser query shows names
+    assert {frozenset((names[a], names[b])) for a, b in zip(rows["a"], rows["b"])} == holes
+    assert len(holes) == 9
+    assert set(rows["role"]) == {"power connector"}
