@@ -339,6 +339,7 @@ def test_the_browser_query_lists_the_same_holes_as_explain(teams: Database) -> N
     rows = teams.query_df("browser/structural_holes", id="bob")
     holes = {frozenset((h.a, h.b)) for h in explain_person(teams, "bob").holes}
     names = {p.upper(): p for p in ACME + GLOBEX}  # the Browser query shows names
-    assert {frozenset((names[a], names[b])) for a, b in zip(rows["a"], rows["b"])} == holes
+    pairs = zip(rows["a"], rows["b"], strict=True)
+    assert {frozenset((names[a], names[b])) for a, b in pairs} == holes
     assert len(holes) == 9
     assert set(rows["role"]) == {"power connector"}
