@@ -80,9 +80,9 @@ def evaluate_rank(net: PlantedNetwork, *, by_organization: bool, seed: int) -> R
     k = len(net.power)
     start = time.perf_counter()
     if by_organization:
-        df = rank(g, groups=net.organization, group_names=net.organization_names, seed=seed)
+        df = rank(g, groups=net.organization, group_names=net.organization_names)
     else:
-        df = rank(g, seed=seed)
+        df = rank(g)
     seconds = time.perf_counter() - start
     index = {x: i for i, x in enumerate(g.ids.astype(str).tolist())}
     order = np.array([index[x] for x in df["id"]], dtype=np.int64)

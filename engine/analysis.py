@@ -9,7 +9,9 @@ The flow of ``powerconnect rank``:
    and a role label) and records a ``(:Run)`` node, replacing the last run.
 
 :func:`open_pairs` runs ``strong_open_pairs``, the Cypher query that lists the
-structural holes one person spans with strong ties on both sides.
+structural holes one person spans with strong ties on both sides, and
+:func:`explain_person` (``powerconnect explain``) puts them beside the person's
+stored measures, role and explanation.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ import pandas as pd
 from engine.db import Database
 from engine.errors import UsageError
 from engine.graph import TieGraph
-from engine.ranking import DEFAULT_STRONG, rank
+from engine.ranking import rank
 
 READ_CHUNK = 1_000  # people per record when reading the network
 WRITE_BATCH = 20_000  # people per transaction when writing results
@@ -72,6 +74,9 @@ class RankRun:
     at: str
     table: pd.DataFrame  # sorted best first; columns as in engine.ranking.rank plus `name`
     timings: dict[str, float]  # seconds spent reading, ranking and writing
+    strong: float = 0.5  # the strong threshold used (derived when none was given)
+    strong_auto: bool = False  # True when derived from the strengths (engine.ranking.auto_strong)
+    warnings: tuple[str, ...] = ()  # what engine.ranking.threshold_warnings says about it
 
 
 @dataclass(frozen=True)
@@ -145,15 +150,19 @@ def _dedupe(src: np.ndarray, dst: np.ndarray, strength: np.ndarray) -> tuple[np.
 def rank_database(
     db: Database,
     *,
-    strong: float = DEFAULT_STRONG,
+    strong: float | None = None,
     group_by: str | None = None,
-    seed: int = 0,
     write: bool = True,
     progress: Callable[[str], None] | None = None,
 ) -> RankRun:
-    """Rank everyone in the database; with ``write``, store the results in Neo4j."""
-    if not 0 < strong <= 1:
-        raise UsageError(f"--strong must be in (0, 1], got {strong}")
+    """Rank everyone in the database; with ``write``, store the results in Neo4j.
+
+    ``strong=None`` derives the strong threshold from the ties' strengths
+    (:func:`engine.ranking.auto_strong`); the threshold used is in the result
+    and stored as ``strong`` on the ``:Run``.
+    """
+    if strong is not None and not 0 < strong <= 1:
+        raise UsageError(f"the strong threshold must be in (0, 1], got {strong}")
     say = progress or (lambda _m: None)
     timings: dict[str, float] = {}
     clock = time.perf_counter()
@@ -167,8 +176,9 @@ def rank_database(
         strong=strong,
         groups=network.groups,
         group_names=network.group_names or None,
-        seed=seed,
     )
+    used = float(table.attrs["strong"])
+    warnings = tuple(table.attrs.get("warnings", ()))
     name_of = dict(zip(network.graph.ids, network.names, strict=True))
     table.insert(int(list(table.columns).index("id")) + 1, "name", table["id"].map(name_of))
     timings["rank"] = time.perf_counter() - clock
@@ -177,10 +187,18 @@ def rank_database(
     if write:
         say("writing the results to Neo4j")
         clock = time.perf_counter()
-        parameters = {"strong": strong, "group_by": group_by, "seed": seed}
+        parameters = {"strong": used, "strong_auto": strong is None, "group_by": group_by}
         at = write_results(db, table, run_id, parameters, ties=network.graph.m)
         timings["write"] = time.perf_counter() - clock
-    return RankRun(run_id=run_id, at=at, table=table, timings=timings)
+    return RankRun(
+        run_id=run_id,
+        at=at,
+        table=table,
+        timings=timings,
+        strong=used,
+        strong_auto=strong is None,
+        warnings=warnings,
+    )
 
 
 def write_results(
@@ -236,12 +254,69 @@ def open_pairs(
     db: Database,
     person_id: str,
     *,
-    strong: float = DEFAULT_STRONG,
+    strong: float,
     group_by: str | None = None,
     limit: int = 25,
 ) -> list[OpenPair]:
-    """The structural holes ``person_id`` spans with strong ties on both sides (Cypher)."""
+    """The structural holes ``person_id`` spans with strong ties on both sides (Cypher):
+    pairs of strong contacts in different groups not strongly tied to each other.
+
+    A contact's group is its ``group_by`` property, or with ``None`` the group the last
+    ranking run stored on it (``pc_group``).
+    """
     records = db.query(
         "strong_open_pairs", id=person_id, strong=strong, group_by=group_by, limit=limit
     )
     return [OpenPair(**record.data()) for record in records]
+
+
+def run_strong(db: Database) -> float | None:
+    """The strong threshold of the last ranking run, ``None`` when there is none."""
+    rows = db.query("run_strong")
+    value = rows[0]["strong"] if rows else None
+    return None if value is None else float(value)
+
+
+@dataclass(frozen=True)
+class PersonRanking:
+    """One person's stored ranking, the run it comes from, and the holes they span."""
+
+    id: str
+    name: str | None
+    rank: int
+    role: str
+    score: float
+    constraint: float | None
+    effective_size: float | None
+    efficiency: float | None
+    hierarchy: float | None
+    strong_ties: int
+    weak_ties: int
+    groups_bridged: int
+    open_pairs: int
+    simmelian_ties: int
+    group: str
+    explanation: str
+    run: str
+    strong: float
+    group_by: str | None
+    holes: list[OpenPair]
+
+
+def explain_person(db: Database, person_id: str, *, limit: int = 25) -> PersonRanking:
+    """Why ``person_id`` ranks where they do in the last stored run: their measures, role
+    and explanation (``explain_person``), and up to ``limit`` of the structural holes they
+    span at the run's strong threshold and groups (``strong_open_pairs``)."""
+    rows = db.query("explain_person", id=person_id)
+    if not rows:
+        raise UsageError(f"no person has the id {person_id!r}")
+    row = rows[0].data()
+    if row["run"] is None or row["rank"] is None:
+        raise UsageError(
+            f"{person_id!r} has no stored ranking: the database holds no ranking run that"
+            " includes them yet"
+        )
+    holes = open_pairs(
+        db, person_id, strong=float(row["strong"]), group_by=row["group_by"], limit=limit
+    )
+    return PersonRanking(**(row | {"holes": holes}))

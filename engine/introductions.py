@@ -64,7 +64,7 @@ import math
 import time
 import uuid
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -139,6 +139,7 @@ class IntroPath:
     score: float
     explanation: str
     via_scores: list[float | None] = field(default_factory=list)
+    cold: bool = False  # weakest link below the strong threshold (:func:`mark_cold`)
 
     @property
     def target(self) -> str:
@@ -294,6 +295,33 @@ def explain_path(
             f"who can introduce {label[0]} to {label[3]}"
         )
     return f"{ask}: {hops}; {weakest}."
+
+
+def mark_cold(answer: IntroAnswer, strong: float) -> IntroAnswer:
+    """The same answer with every path whose weakest link is below ``strong`` marked cold.
+
+    A path is only as warm as its coldest tie: when that tie is not strong (Granovetter
+    1973), someone on the path hardly knows the next person, and the introduction leans
+    on them anyway. Such a path gets ``cold=True`` and its explanation says so.
+
+    >>> weak = make_path(["ann", "bob", "cat"], [None] * 3, [0.9, 0.02], [None])
+    >>> answer = IntroAnswer("ann", None, "cat", [weak], max_hops=3, threshold=0.0)
+    >>> marked = mark_cold(answer, 0.5).paths[0]
+    >>> marked.cold, marked.explanation.split("; ")[-1]
+    (True, 'weakest link bob-cat (0.02). Cold: its weakest link is below the strong threshold 0.5.')
+    """
+    paths = [
+        replace(
+            p,
+            cold=True,
+            explanation=f"{p.explanation} Cold: its weakest link is below the strong"
+            f" threshold {strong:.3g}.",
+        )
+        if p.weakest_link < strong
+        else p
+        for p in answer.paths
+    ]
+    return replace(answer, paths=paths)
 
 
 def _isnan(x: float) -> bool:

@@ -8,7 +8,9 @@ come from one triangle enumeration per graph (:func:`_triangles`), vectorised
 with numpy and cached on the graph the way :func:`functools.cached_property`
 caches ``g.csr``: a :class:`TieGraph` is frozen, so the cache never goes stale.
 Nothing enumerates pairs of contacts, so a hub with thousands of ties costs no
-more than its ties and triangles.
+more than its ties and triangles. Community detection, which finds the groups
+that :func:`brokerage` and :func:`group_strong_counts` take, lives in
+:mod:`engine.communities`.
 
 References
 ----------
@@ -16,10 +18,6 @@ Borgatti, S. P. (1997). Structural holes: unpacking Burt's redundancy measures.
     *Connections* 20(1), 35-38.
 Burt, R. S. (1992). *Structural Holes: The Social Structure of Competition.*
     Harvard University Press.
-Cordasco, G. and Gargano, L. (2010). Community detection via semi-synchronous
-    label propagation algorithms. *IEEE BASNA*.
-Gebremedhin, A. H. and Manne, F. (2000). Scalable parallel graph coloring
-    algorithms. *Concurrency: Practice and Experience* 12(12), 1131-1146.
 Gould, R. V. and Fernandez, R. M. (1989). Structures of mediation: a formal
     approach to brokerage in transaction networks. *Sociological Methodology*
     19, 89-126.
@@ -27,9 +25,6 @@ Krackhardt, D. (1998). Simmelian ties: super strong and sticky. In Kramer and
     Neale (eds.), *Power and Influence in Organizations*, 21-38.
 Krackhardt, D. (1999). The ties that torture: Simmelian tie analysis in
     organizations. *Research in the Sociology of Organizations* 16, 183-210.
-Raghavan, U. N., Albert, R. and Kumara, S. (2007). Near linear time algorithm
-    to detect community structures in large-scale networks. *Physical Review E*
-    76, 036106.
 """
 
 from __future__ import annotations
@@ -51,7 +46,8 @@ __all__ = [
     "hierarchy",
     "StrongTieStats",
     "strong_tie_stats",
-    "detect_communities",
+    "Sides",
+    "strong_sides",
     "group_strong_counts",
     "groups_bridged",
     "brokerage",
@@ -60,10 +56,6 @@ __all__ = [
 # Most wedges (or triangles) processed at once. Small enough that numpy's
 # temporaries (2 MB each) stay in cache and bound memory whatever the graph.
 _CHUNK = 1 << 18
-
-# Relative tolerance under which two label weights count as tied in label
-# propagation (sums of the same strengths in a different order differ by ulps).
-_TIE_RTOL = 1e-12
 
 
 # --------------------------------------------------------------------------
@@ -524,194 +516,6 @@ def strong_tie_stats(g: TieGraph, strong: float) -> StrongTieStats:
 
 
 # --------------------------------------------------------------------------
-# Communities: weighted semi-synchronous label propagation
-# --------------------------------------------------------------------------
-
-
-def _first_of_runs(sorted_keys: np.ndarray) -> np.ndarray:
-    """Start index of each run of equal values in a sorted, non-empty array."""
-    return np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])
-
-
-def _smallest_free_color(ego: np.ndarray, colors: np.ndarray, n: int) -> np.ndarray:
-    """For each node, the smallest color absent from its ``(ego, colors)`` slots.
-
-    ``ego`` is sorted. Colors are tested 64 at a time as bits of a uint64 mask
-    (OR-reduced per node), so no sorting is needed.
-    """
-    free = np.zeros(n, dtype=np.int64)
-    pending = np.ones(n, dtype=bool)
-    one, full = np.uint64(1), np.uint64(np.iinfo(np.uint64).max)
-    base = 0
-    while True:
-        inword = (colors >= base) & (colors < base + 64)
-        e = ego[inword]
-        bits = one << (colors[inword] - base).astype(np.uint64)
-        mask = np.zeros(n, dtype=np.uint64)
-        if len(e):
-            starts = _first_of_runs(e)
-            mask[e[starts]] = np.bitwise_or.reduceat(bits, starts)
-        settle = pending & (mask != full)
-        low_zero = ~mask[settle] & (mask[settle] + one)  # lowest unset bit
-        free[settle] = base + np.log2(low_zero.astype(np.float64)).astype(np.int64)
-        pending &= ~settle
-        if not pending.any():
-            return free
-        keep = pending[ego]
-        ego, colors = ego[keep], colors[keep]
-        base += 64
-
-
-def _greedy_coloring(
-    ego: np.ndarray, alter: np.ndarray, n: int, rng: np.random.Generator
-) -> np.ndarray:
-    """A proper vertex coloring by speculative parallel greedy rounds.
-
-    Each round every uncolored node takes the smallest color unused by its
-    colored neighbours; where two adjacent nodes took the same color, the one
-    of lower random priority gives it back (Gebremedhin and Manne 2000).
-    ``ego`` must be sorted.
-    """
-    priority = rng.permutation(n)
-    color = np.full(n, -1, dtype=np.int64)
-    while True:
-        todo = np.flatnonzero(color < 0)
-        if len(todo) == 0:
-            return color
-        keep = color[ego] < 0
-        ego, alter = ego[keep], alter[keep]
-        alter_color = color[alter]
-        colored = alter_color >= 0
-        pick = _smallest_free_color(ego[colored], alter_color[colored], n)
-        e, a = ego[~colored], alter[~colored]
-        clash = (pick[e] == pick[a]) & (priority[e] < priority[a])
-        loses = np.zeros(n, dtype=bool)
-        loses[e[clash]] = True
-        winners = todo[~loses[todo]]
-        color[winners] = pick[winners]
-
-
-def _best_labels(
-    ego: np.ndarray,
-    labels_of_alter: np.ndarray,
-    weight: np.ndarray,
-    labels: np.ndarray,
-    priority: np.ndarray,
-    label_of_priority: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Each ego's heaviest neighbouring label: ``(nodes, new labels)``.
-
-    The current label wins any tie; other ties go to the lowest ``priority``.
-    """
-    n = len(labels)
-    key = ego * n + labels_of_alter
-    order = np.argsort(key, kind="stable")
-    key = key[order]
-    runs = _first_of_runs(key)
-    sums = np.add.reduceat(weight[order], runs)
-    run_ego, run_label = np.divmod(key[runs], n)
-    per_ego = _first_of_runs(run_ego)
-    heaviest = np.maximum.reduceat(sums, per_ego)
-    tied = sums >= np.repeat(heaviest, np.diff(np.r_[per_ego, len(sums)])) * (1 - _TIE_RTOL)
-    keeps = np.logical_or.reduceat(tied & (run_label == labels[run_ego]), per_ego)
-    nodes = run_ego[per_ego]
-    first = np.minimum.reduceat(np.where(tied, priority[run_label], n), per_ego)
-    return nodes, np.where(keeps, labels[nodes], label_of_priority[first])
-
-
-def detect_communities(
-    g: TieGraph, *, strong: float | None = None, seed: int = 0, max_iter: int = 20
-) -> np.ndarray:
-    r"""Communities by weighted label propagation (Raghavan, Albert and Kumara 2007).
-
-    Every node starts with its own label and repeatedly adopts the label with
-    the largest total tie strength among its neighbours,
-
-    .. math::
-
-       \ell_i \leftarrow \arg\max_\ell \sum_{j \in N(i),\, \ell_j = \ell} w_{ij},
-
-    keeping its current label when that is among the heaviest and otherwise
-    breaking ties at random. Fully synchronous updates can oscillate (two
-    nodes swapping labels forever), so updates are *semi-synchronous*
-    (Cordasco and Gargano 2010): the nodes are split by a proper coloring and
-    each color class, having no ties inside, updates at once. A node changes
-    label only for a strictly heavier one, so the total strength of ties
-    inside communities grows at every change and the process settles; it
-    stops when a sweep changes nothing, or after ``max_iter`` sweeps.
-
-    Parameters
-    ----------
-    g : TieGraph
-    strong : float, optional
-        Use only ties with strength at least ``strong``.
-    seed : int
-        Seeds the coloring and tie-breaking; the same seed gives the same result.
-    max_iter : int
-        Maximum number of sweeps over all nodes.
-
-    Returns
-    -------
-    numpy.ndarray
-        int64 labels ``0..k-1`` indexed like ``g.ids``, numbered by community
-        size (largest first; ties by first node). Nodes with no (strong) ties
-        are communities of their own.
-
-    Examples
-    --------
-    Two triangles joined by one weak tie, and a loner:
-
-    >>> g = TieGraph.from_edges([("a", "b", 1.0), ("b", "c", 1.0), ("a", "c", 1.0),
-    ...                          ("d", "e", 1.0), ("e", "f", 1.0), ("d", "f", 1.0),
-    ...                          ("c", "d", 0.1)], nodes=["z"])
-    >>> detect_communities(g).tolist()
-    [2, 0, 0, 0, 1, 1, 1]
-    """
-    n = g.n
-    rng = np.random.default_rng(seed)
-    csr = g.csr
-    ego = np.repeat(np.arange(n, dtype=np.int64), np.diff(csr.indptr))
-    alter = csr.indices.astype(np.int64)
-    weight = csr.weights
-    if strong is not None:
-        keep = weight >= strong
-        ego, alter, weight = ego[keep], alter[keep], weight[keep]
-    labels = np.arange(n, dtype=np.int64)
-    if len(ego):
-        color = _greedy_coloring(ego, alter, n, rng)
-        # Group slots by their ego's color (stable: egos stay sorted inside).
-        by_color = np.argsort(color[ego], kind="stable")
-        ego, alter, weight = ego[by_color], alter[by_color], weight[by_color]
-        bounds = np.searchsorted(color[ego], np.arange(int(color.max()) + 2))
-        for _ in range(max_iter):
-            priority = rng.permutation(n)
-            label_of_priority = np.empty(n, dtype=np.int64)
-            label_of_priority[priority] = np.arange(n)
-            changed = 0
-            for lo, hi in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
-                if lo == hi:
-                    continue
-                nodes, new = _best_labels(
-                    ego[lo:hi],
-                    labels[alter[lo:hi]],
-                    weight[lo:hi],
-                    labels,
-                    priority,
-                    label_of_priority,
-                )
-                changed += int(np.count_nonzero(new != labels[nodes]))
-                labels[nodes] = new
-            if changed == 0:
-                break
-    _, first, inverse, size = np.unique(
-        labels, return_index=True, return_inverse=True, return_counts=True
-    )
-    number = np.empty(len(size), dtype=np.int64)
-    number[np.lexsort((first, -size))] = np.arange(len(size))
-    return number[inverse]
-
-
-# --------------------------------------------------------------------------
 # Contact groups and brokerage
 # --------------------------------------------------------------------------
 
@@ -899,3 +703,167 @@ def brokerage(g: TieGraph, groups: np.ndarray, strong: float) -> dict[str, np.nd
         )
         totals -= np.bincount(role * n + ego, minlength=4 * n).reshape(4, n)
     return {name: totals[i].copy() for i, name in enumerate(_ROLES)}
+
+
+def _components(pairs_a: np.ndarray, pairs_b: np.ndarray, size: int) -> np.ndarray:
+    """Connected components of ``size`` items linked by the pairs: each item's smallest member.
+
+    Min-label propagation with pointer jumping, all in numpy: each round every
+    link pulls both ends to the smaller label and every label jumps to its
+    label's label, until nothing changes (rounds grow with the log of the
+    longest chain, not with its length).
+    """
+    label = np.arange(size, dtype=np.int64)
+    if len(pairs_a) == 0:
+        return label
+    while True:
+        low = np.minimum(label[pairs_a], label[pairs_b])
+        new = label.copy()
+        np.minimum.at(new, pairs_a, low)
+        np.minimum.at(new, pairs_b, low)
+        np.minimum.at(new, label, new)  # a root takes the least label of its members
+        new = new[new]
+        while True:
+            jumped = new[new]
+            if np.array_equal(jumped, new):
+                break
+            new = jumped
+        if np.array_equal(new, label):
+            return label
+        label = new
+
+
+@dataclass(frozen=True)
+class Sides:
+    """The sides of every node's strong contacts (:func:`strong_sides`).
+
+    One entry per side in ``node``, ``group`` and ``size`` (int64 arrays, sorted
+    by node, then size descending, then group); ``closed`` (indexed like
+    ``g.ids``) counts each node's pairs of contacts on different sides that are
+    strongly tied to each other anyway.
+    """
+
+    node: np.ndarray
+    group: np.ndarray
+    size: np.ndarray
+    closed: np.ndarray
+
+
+def strong_sides(g: TieGraph, groups: np.ndarray, strong: float) -> Sides:
+    """The sides of each node's structural holes: its strong contacts, split where no tie runs.
+
+    The strong contacts of ``v`` fall into *sides*. A contact is *anchored* in
+    its group when it is strongly tied to some member of it other than ``v``:
+    contacts anchored in the same group share a side (the group holds them
+    together without ``v``). Other contacts (whose only strong tie into their
+    group is ``v``, or whose group is unknown) join a side through a direct
+    strong tie to one of its members (Burt's 1992 redundancy: ``v`` is not
+    their only link); sides are the connected components of these links. A
+    detected community can form around ``v`` itself (label propagation spreads
+    a hub's label to its contacts), which is why sharing a group counts only
+    for anchored contacts. Contacts anchored in two different groups stay on
+    different sides even when strongly tied to each other; such pairs are
+    counted in ``closed``, so that the caller can discount the hole.
+
+    Any two contacts on different sides, not strongly tied, are a structural
+    hole that ``v`` spans with strong ties on both sides; a hub whose contacts
+    all hang together in one group has one side and spans none.
+
+    Parameters
+    ----------
+    g : TieGraph
+    groups : numpy.ndarray
+        Integer group per node; negative means unknown.
+    strong : float
+        Strength at or above which a tie is strong.
+
+    Returns
+    -------
+    Sides
+        One entry per side; a side's ``group`` is the commonest known group
+        among its contacts (the smallest on a tie; -1 if none is known).
+
+    Examples
+    --------
+    ``v`` (group 0) has strong ties to ``a`` and ``b`` (group 0, tied to each
+    other), ``c`` (group 0, tied to no one else) and ``d`` and ``e`` (group 1,
+    not tied to each other, but each to ``f`` of group 1): three sides, of two,
+    two and one contacts.
+
+    >>> g = TieGraph.from_edges([("v", x, 0.9) for x in "abcde"]
+    ...                         + [("a", "b", 0.9), ("d", "f", 0.9), ("e", "f", 0.9)])
+    >>> sides = strong_sides(g, np.array([0, 0, 0, 0, 1, 1, 1]), strong=0.5)
+    >>> [(int(s), int(k)) for v, k, s in zip(sides.node, sides.group, sides.size) if v == 0]
+    [(2, 0), (2, 1), (1, 0)]
+    """
+    groups = _check_groups(g, groups)
+    n = g.n
+    csr = g.csr
+    ego = np.repeat(np.arange(n, dtype=np.int64), np.diff(csr.indptr))
+    keep = csr.weights >= strong
+    ego, alter = ego[keep], csr.indices[keep].astype(np.int64)
+    slots = len(ego)
+    if slots == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return Sides(empty, empty.copy(), empty.copy(), np.zeros(n, dtype=np.int64))
+    key = ego * n + alter  # sorted: csr rows are sorted by ego, then alter
+
+    # Contacts anchored in a group: strongly tied to a member of it other than the ego.
+    group_of = groups[alter]
+    same = (group_of >= 0) & (groups[ego] == group_of)
+    inside = np.bincount(ego[same], minlength=n)  # strong ties inside one's own group
+    anchored = (group_of >= 0) & (inside[alter] - same > 0)
+
+    links_a: list[np.ndarray] = []
+    links_b: list[np.ndarray] = []
+    # Contacts strongly tied to each other: one link per strong triangle and corner, unless
+    # both are anchored in different groups (that tie closes a hole; it is counted below).
+    across: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    tri = _triangles(g)
+    for ab, ac, _ in tri.chunks(keep=g.strength[tri.tie] >= strong):
+        a, b, c = tri.node[tri.lo[ab]], tri.node[tri.hi[ab]], tri.node[tri.hi[ac]]
+        for x, y, z in ((a, b, c), (b, a, c), (c, a, b)):
+            sy, sz = np.searchsorted(key, x * n + y), np.searchsorted(key, x * n + z)
+            apart = anchored[sy] & anchored[sz] & (group_of[sy] != group_of[sz])
+            links_a.append(sy[~apart])
+            links_b.append(sz[~apart])
+            across.append((x[apart], sy[apart], sz[apart]))
+    # Contacts anchored in the same group: linked to the first of their run.
+    pos = np.flatnonzero(anchored)
+    if len(pos):
+        order = pos[np.lexsort((pos, group_of[pos], ego[pos]))]
+        gkey = ego[order] * (int(groups.max()) + 1) + group_of[order]
+        first = np.maximum.accumulate(
+            np.where(np.r_[True, gkey[1:] != gkey[:-1]], np.arange(len(order)), 0)
+        )
+        links_a.append(order)
+        links_b.append(order[first])
+    label = _components(
+        np.concatenate(links_a) if links_a else np.zeros(0, dtype=np.int64),
+        np.concatenate(links_b) if links_b else np.zeros(0, dtype=np.int64),
+        slots,
+    )
+    roots, size = np.unique(label, return_counts=True)
+    # Each side's group: the commonest known group of its contacts (the smallest on a tie),
+    # or -1 when none is known.
+    member_group = groups[alter]
+    known = member_group >= 0
+    side_group = np.full(slots, -1, dtype=np.int64)
+    if known.any():
+        lab, grp = label[known], member_group[known]
+        order = np.lexsort((grp, lab))
+        lab, grp = lab[order], grp[order]
+        runs = np.flatnonzero(np.r_[True, (lab[1:] != lab[:-1]) | (grp[1:] != grp[:-1])])
+        counts = np.diff(np.r_[runs, len(lab)])
+        best = np.lexsort((grp[runs], -counts, lab[runs]))
+        first = best[np.r_[True, lab[runs][best][1:] != lab[runs][best][:-1]]]
+        side_group[lab[runs][first]] = grp[runs][first]
+    node, group = ego[roots], side_group[roots]
+    order = np.lexsort((group, -size, node))
+    closed = np.zeros(n, dtype=np.int64)
+    for x, sy, sz in across:
+        differ = label[sy] != label[sz]
+        closed += np.bincount(x[differ], minlength=n).astype(np.int64)
+    return Sides(
+        node=node[order], group=group[order], size=size[order].astype(np.int64), closed=closed
+    )

@@ -11,29 +11,41 @@ a role and a sentence per person.
 The score
 ---------
 A tie is strong when its strength is at least ``strong``. The score is a
-product of three parts, each of which can be read off the explanation:
+product of two parts, each of which can be read off the explanation:
 
 .. math::
 
-    \text{score}(v) = \underbrace{\sum_{g \ne \text{home}} f(c_g)}_{\text{footholds}}
-        \cdot \underbrace{\frac{\text{open}_\times(v)}{\sum_{g < h} c_g c_h}}_{\text{open share}}
+    \text{score}(v) = \underbrace{\sum_{s \ne \text{home}} f(c_s)}_{\text{footholds}}
         \cdot \underbrace{\min\Big(1, \frac{\phi(v)}{\phi_0}\Big)}_{\text{attention}}
 
-*Footholds.* Let ``c_1 >= c_2 >= ...`` be the numbers of ``v``'s strong
-contacts in each group (contacts of unknown group are left out). The largest
-is ``v``'s home side; every other group ``g`` is a foothold worth
-:math:`f(c) = 1 - 2^{1 - c}`: one strong tie is worth 0 (a contact, not a
-foothold), two 0.5, three 0.75, four 0.875, and further ties into the same
-group add less and less, so several real sides beat one huge one. Since
-``c_1 >= c_g``, each foothold has at least as many strong ties on the home
-side: strong ties on *both* sides of the hole.
+*Sides.* ``v``'s strong contacts fall into sides that are not strongly tied
+to each other (:func:`engine.measures.strong_sides`): two contacts share a
+side when they are strongly tied to each other, or when both are anchored in
+the same group (each strongly tied to another member of it besides ``v``).
+Any two contacts on different sides are a structural hole ``v`` spans with a
+strong tie at each end: Burt's (1992, ch. 1) non-redundant contacts, counted
+on strong ties, with the groups saying which contacts hang together without
+``v``.
 
-*Open share.* Of the pairs of ``v``'s strong contacts that lie in different
-groups, the share not strongly tied to each other; for a person of known
-group, :math:`\text{open}_\times` is representative + liaison (Gould and
-Fernandez 1989). This is Burt's redundancy argument applied to strong ties: if
-the people ``v`` knows on both sides already know each other well, there is no
-hole to span and the share drops towards 0.
+*Footholds.* Let ``c_1 >= c_2 >= ...`` be the sizes of the sides. The largest
+is ``v``'s home side; every other side ``s`` is a foothold worth
+:math:`f(c) = 1 - (1 - f_1)\,2^{1-c}` with :math:`f_1 =` ``FOOTHOLD_ONE``
+(1/4): one strong tie is worth 1/4, two 5/8, three 13/16, and further ties
+into the same side add less and less, so several real sides beat one huge
+one. Since ``c_1 >= c_s``, each foothold has at least as many strong ties on
+the home side: strong ties on *both* sides of the hole.
+
+*One strong tie counts* (the rule for sparse networks). A broker whose strong
+ties reach several sides that are not tied to each other spans a hole
+between every two of them even with one tie per side, as Burt's effective
+size counts it: the Medici among the Florentine families (Padgett and Ansell
+1993), whose marriages each reach a different family, or Heather in
+Krackhardt's (1992) kite, the only link from the kite to Ike and Jane. A hub
+whose strong contacts all hang together in one group has one side and scores
+0, however many ties it has. A single tie is worth less than two (1/4 against
+5/8) because a person with many strong ties at home picks up single strong
+ties elsewhere by chance; several footholds of one tie each (0.25 each) still
+add up.
 
 *Attention.* :math:`\phi(v)` is the share of ``v``'s total tie strength
 carried by strong ties (:func:`strong_focus`; Burt's proportional tie
@@ -48,6 +60,29 @@ same locally.
 Weak ties never raise the score: they enter only through the attention part,
 which they can only lower.
 
+Threshold
+---------
+``strong=None`` (``--strong auto``, the default) derives the threshold from the
+network's own strengths (:func:`auto_strong`): the strength at the upper
+quartile of the ties, capped at 0.5 (the midpoint of the scale) and floored at
+``AUTO_FLOOR`` (0.1). Granovetter (1973) leaves the cut-off to the data, and
+Onnela et al. (2007) split ties by their weight percentile for the same reason:
+absolute strengths depend on how they were measured. When all ties are equally
+strong (a plain, unweighted network) every tie is strong. The floor comes from
+the interactions loader's model (:mod:`loaders.interactions`): one fresh
+message one way gives 0.049, one each way 0.18, so 0.1 keeps a one-way
+message weak whatever the quartile. The threshold used is in
+``table.attrs["strong"]``; an explicit ``strong`` wins.
+
+Order
+-----
+Best first by: role (``power connector`` before everyone else, so that no mega
+connector ranks above a power connector), then score, then *structure* for
+equal scores: lower Burt constraint first (more of the person's network is
+non-redundant; Burt 1992), then larger effective size, then more ties. The id
+decides only between people equal on all of these (structurally alike; the id
+is never the first word).
+
 Roles
 -----
 Checked in this order; the first that applies wins, otherwise ``""``.
@@ -58,10 +93,15 @@ Thresholds relative to the network are taken over people with ties.
     degree, 95th percentile of degree)`` and at least ``MEGA_WEAK_SHARE``
     (75%) of the ties weak. First, because it describes how the network is
     built whatever the strong ties; the explanation still names the groups
-    their strong ties reach.
+    their strong ties reach, and the measures stay in the table.
 ``power connector``
-    ``score >= POWER_MIN_SCORE`` (0.6): three strong ties into a second group
-    with 80% of the cross-group pairs open, or two into each of two more groups.
+    ``score >= POWER_MIN_SCORE`` (0.6: two strong ties into a second side,
+    or single ties into three more sides) *and*
+    among the first ``POWER_SHARE`` (one in five) of the people with ties,
+    in the order above, mega connectors left out. The label marks a minority
+    on every network, dense or sparse: a label held by a third of a law firm
+    says nothing about who to ask. Below the cap the order still ranks
+    everyone.
 ``local hub``
     Many strong ties, nearly all in one group: ``strong_ties >=
     max(HUB_STRONG_FACTOR (2) x median strong ties, 95th percentile of strong
@@ -76,11 +116,16 @@ References
    Methodology* 19, 89-126.
 .. [3] Granovetter, M. S. (1973). The strength of weak ties. *American Journal
    of Sociology* 78(6), 1360-1380.
-.. [4] Newman, M. E. J. (2006). Modularity and community structure in
-   networks. *PNAS* 103(23), 8577-8582.
-.. [5] Raghavan, U. N., Albert, R. and Kumara, S. (2007). Near linear time
-   algorithm to detect community structures in large-scale networks.
-   *Physical Review E* 76, 036106.
+.. [4] Onnela, J.-P. et al. (2007). Structure and tie strengths in mobile
+   communication networks. *PNAS* 104(18), 7332-7336.
+.. [5] Padgett, J. F. and Ansell, C. K. (1993). Robust action and the rise of
+   the Medici, 1400-1434. *American Journal of Sociology* 98(6), 1259-1319.
+.. [6] Krackhardt, D. (1992). The strength of strong ties: the importance of
+   philos in organizations. In Nohria and Eccles (eds.), *Networks and
+   Organizations*, 216-239.
+
+Communities, when no groups are given, come from
+:func:`engine.communities.detect_groups`.
 """
 
 from __future__ import annotations
@@ -91,11 +136,16 @@ import numpy as np
 import pandas as pd
 
 from engine import measures
+from engine.communities import detect_groups
 from engine.errors import UsageError
 from engine.graph import TieGraph
 
 __all__ = [
+    "AUTO_FLOOR",
+    "AUTO_QUANTILE",
     "DEFAULT_STRONG",
+    "POWER_SHARE",
+    "FOOTHOLD_ONE",
     "FULL_ATTENTION",
     "POWER_MIN_SCORE",
     "MEGA_DEGREE_FACTOR",
@@ -103,23 +153,33 @@ __all__ = [
     "HUB_STRONG_FACTOR",
     "HUB_INSIDE_SHARE",
     "COLUMNS",
-    "detect_groups",
+    "auto_strong",
     "foothold",
     "rank",
-    "strong_modularity",
     "strong_focus",
+    "threshold_warnings",
 ]
 
-#: A tie is strong when its strength is at least this. Strengths are in (0, 1];
-#: 0.5 is the midpoint of the scale, i.e. a tie at least half as strong as the
-#: strongest possible one. Granovetter (1973) leaves the cut-off to the data;
-#: pass ``strong=`` when a loader's scale calls for another one.
+#: The highest threshold :func:`auto_strong` picks: the midpoint of the (0, 1]
+#: scale, a tie at least half as strong as the strongest possible one.
 DEFAULT_STRONG = 0.5
+#: :func:`auto_strong`: the share of ties below the threshold, at most ...
+AUTO_QUANTILE = 0.75
+#: ... and the lowest threshold it picks (see the module docstring).
+AUTO_FLOOR = 0.1
+#: ``rank`` warns when fewer than this share of the ties are strong ...
+FEW_STRONG_SHARE = 0.05
+#: ... or fewer than this share of the people with ties have a score.
+FEW_SCORED_SHARE = 0.01
+#: At most this share of the people with ties are labelled ``power connector``.
+POWER_SHARE = 0.2
 
+#: Worth of a side reached by a single strong tie (see :func:`foothold`).
+FOOTHOLD_ONE = 0.25
 #: Share of tie strength in strong ties from which the attention part is 1.
 FULL_ATTENTION = 0.5
-#: Least score for the ``power connector`` role: f(3) = 0.75 with 80% of the
-#: cross-group pairs open.
+#: Least score for the ``power connector`` role: f(2) = 0.625 (two strong ties
+#: into a second side) or 3 f(1) = 0.75 (single ties into three more sides).
 POWER_MIN_SCORE = 0.6
 #: ``mega connector``: degree at least this many times the median degree ...
 MEGA_DEGREE_FACTOR = 5.0
@@ -129,8 +189,6 @@ MEGA_WEAK_SHARE = 0.75
 HUB_STRONG_FACTOR = 2.0
 #: ... and at least this share of them in one group.
 HUB_INSIDE_SHARE = 0.85
-#: Label propagations tried by :func:`detect_groups`; the best modularity wins.
-DETECTION_RESTARTS = 8
 #: Percentile of degree (mega) or strong ties (hub) a person must also reach.
 TOP_PERCENTILE = 95.0
 
@@ -164,24 +222,70 @@ HUB = "local hub"
 
 
 def foothold(count: np.ndarray | int) -> np.ndarray:
-    """Worth of ``count`` strong ties into one group beyond the home side: ``1 - 2**(1 - c)``.
+    """Worth of a side of ``count`` strong contacts beyond the home side.
 
-    Zero for a single tie, then halving the distance to 1 with each further tie.
+    ``1 - (1 - FOOTHOLD_ONE) * 2**(1 - c)``: a quarter for a single tie, then
+    halving the distance to 1 with each further tie.
 
     >>> foothold(np.array([0, 1, 2, 3, 4])).tolist()
-    [0.0, 0.0, 0.5, 0.75, 0.875]
+    [0.0, 0.25, 0.625, 0.8125, 0.90625]
     """
     c = np.asarray(count, dtype=np.float64)
-    return np.where(c >= 1, 1.0 - np.exp2(1.0 - np.maximum(c, 1.0)), 0.0)
+    return np.where(c >= 1, 1.0 - (1.0 - FOOTHOLD_ONE) * np.exp2(1.0 - np.maximum(c, 1.0)), 0.0)
+
+
+def auto_strong(g: TieGraph) -> float:
+    """The strong threshold that fits ``g``'s strengths (``--strong auto``).
+
+    The strength below which ``AUTO_QUANTILE`` (3/4) of the ties fall (an
+    actual strength of the network, numpy's ``"lower"`` quantile), capped at
+    ``DEFAULT_STRONG`` (0.5) and floored at ``AUTO_FLOOR`` (0.1); see the
+    module docstring for why. ``DEFAULT_STRONG`` when there are no ties.
+
+    >>> auto_strong(TieGraph.from_edges([("a", "b", 1.0), ("b", "c", 1.0)]))  # all equal
+    0.5
+    >>> g = TieGraph.from_edges([("a", "b", 0.05), ("b", "c", 0.2), ("c", "d", 0.3),
+    ...                          ("d", "e", 0.9)])
+    >>> auto_strong(g)
+    0.3
+    """
+    if g.m == 0:
+        return DEFAULT_STRONG
+    q = float(np.quantile(g.strength, AUTO_QUANTILE, method="lower"))
+    return float(min(DEFAULT_STRONG, max(AUTO_FLOOR, q)))
+
+
+def threshold_warnings(table: pd.DataFrame, strong_share: float, strong: float) -> list[str]:
+    """What to say when the threshold leaves too little to rank, and what to try.
+
+    ``table`` is :func:`rank`'s result and ``strong_share`` the share of ties
+    at or above ``strong``. Empty when all is well.
+    """
+    out: list[str] = []
+    tied = int((table["degree"] > 0).sum())
+    if tied == 0:
+        return out
+    if strong_share < FEW_STRONG_SHARE:
+        out.append(
+            f"only {100 * strong_share:.1f}% of ties reach the strong threshold {strong:.3g}; "
+            "try a lower threshold (or the automatic one)"
+        )
+    scored = int((table["score"] > 0).sum())
+    if scored < max(1.0, FEW_SCORED_SHARE * tied):
+        out.append(
+            f"only {scored} of {tied} people with ties have a score (strong ties into two"
+            " groups); try a lower strong threshold, or groups from a person property"
+            " such as organization"
+        )
+    return out
 
 
 def rank(
     g: TieGraph,
     *,
-    strong: float = DEFAULT_STRONG,
+    strong: float | None = None,
     groups: np.ndarray | None = None,
     group_names: Sequence[str] | None = None,
-    seed: int = 0,
 ) -> pd.DataFrame:
     """Rank everyone in ``g`` as a power connector, best first.
 
@@ -189,23 +293,23 @@ def rank(
     ----------
     g : TieGraph
         The contact network; tie strengths in (0, 1].
-    strong : float
-        Ties with strength ``>= strong`` are strong, the others weak.
+    strong : float, optional
+        Ties with strength ``>= strong`` are strong, the others weak. ``None``
+        derives it from the strengths (:func:`auto_strong`).
     groups : array of int, optional
         Group of each person (indexed like ``g.ids``), ``-1`` when unknown,
         e.g. the organization from ``--group-by``. When ``None``, groups are
-        the communities of the strong-tie graph (:func:`detect_groups`),
-        named ``"community 3"``, and ``group_names`` is ignored.
+        the communities of the strong-tie graph
+        (:func:`engine.communities.detect_groups`, the same for the same
+        network in any order), named ``"community 3"``, and ``group_names``
+        is ignored.
     group_names : sequence of str, optional
         Name of group ``k`` at position ``k``; defaults to ``"group k"``.
-    seed : int
-        Seed for community detection (only used when ``groups`` is ``None``).
-
     Returns
     -------
     pandas.DataFrame
-        One row per person with the columns of :data:`COLUMNS`, sorted by
-        ``score`` descending, then ``id`` ascending; ``rank`` is 1-based.
+        One row per person with the columns of :data:`COLUMNS`, in the order
+        of the module docstring ("Order"); ``rank`` is 1-based.
         ``constraint``, ``effective_size``, ``efficiency`` and ``hierarchy``
         are Burt's measures on the whole weighted network (NaN for isolated
         people); the other counts are over strong ties only:
@@ -216,6 +320,8 @@ def rank(
         group is unknown). ``group`` is the person's own group name (``""``
         if unknown) and ``degree`` their number of ties. See the module
         docstring for ``score``, ``role`` and ``explanation``.
+        ``attrs["strong"]`` is the threshold used and ``attrs["warnings"]``
+        what :func:`threshold_warnings` says about it.
 
     Raises
     ------
@@ -226,7 +332,7 @@ def rank(
     -----
     Runs in about linear time in the number of ties plus strong triangles
     (the measures never list pairs of contacts); detecting communities costs
-    ``DETECTION_RESTARTS`` label propagations.
+    ``engine.communities.DETECTION_RESTARTS`` label propagations.
 
     Examples
     --------
@@ -240,15 +346,18 @@ def rank(
     >>> groups[list(g.ids).index("b")] = 0
     >>> top = rank(g, groups=groups, group_names=["Acme", "Globex"]).iloc[0]
     >>> top.id, top.role, float(top.score)
-    ('b', 'power connector', 0.75)
-    >>> top.explanation
-    'bridges Acme (3 strong ties) and Globex (3); 9 of 9 cross-group pairs open; 0% of ties weak'
+    ('b', 'power connector', 0.8125)
+    >>> print(*top.explanation.split("; "), sep=";" + chr(10))
+    bridges 2 sides not strongly tied to each other: 3 strong ties inside Acme and 3 in Globex;
+    0% of ties weak
     """
+    if strong is None:
+        strong = auto_strong(g)
     if not 0.0 < strong <= 1.0:
         raise UsageError(f"strong must be in (0, 1], got {strong}")
     n = g.n
     if groups is None:
-        groups = detect_groups(g, strong=strong, seed=seed)
+        groups = detect_groups(g, strong=strong)
         top = int(groups.max()) + 1 if n else 0
         names = [f"community {k}" for k in range(top)]
     else:
@@ -275,28 +384,38 @@ def rank(
         np.asarray(a, dtype=np.int64) for a in measures.group_strong_counts(g, groups, strong)
     )
 
-    # Footholds: per node, every group but the first (largest) triple.
-    first = np.ones(len(node), dtype=bool)
-    first[1:] = node[1:] != node[:-1]
-    feet = np.bincount(node[~first], weights=foothold(count[~first]), minlength=n)
-    largest = np.zeros(n, dtype=np.int64)
-    largest[node[first]] = count[first]
-    total = np.bincount(node, weights=count, minlength=n)
-    squares = np.bincount(node, weights=count.astype(np.float64) ** 2, minlength=n)
+    # Footholds: per node, every side but the first (largest) one.
+    sd = measures.strong_sides(g, groups, strong)
+    side_node, side_group, side_size = sd.node, sd.group, sd.size
+    home = np.ones(len(side_node), dtype=bool)
+    home[1:] = side_node[1:] != side_node[:-1]
+    feet = np.bincount(side_node[~home], weights=foothold(side_size[~home]), minlength=n)
+    total = np.bincount(side_node, weights=side_size, minlength=n)
+    squares = np.bincount(side_node, weights=side_size.astype(np.float64) ** 2, minlength=n)
     cross_pairs = np.rint((total**2 - squares) / 2).astype(np.int64)
-    cross_open = _cross_open_pairs(g, groups, strong, broker)
+    cross_open = cross_pairs - sd.closed
     open_share = np.divide(
         cross_open, cross_pairs, out=np.zeros(n, dtype=np.float64), where=cross_pairs > 0
     )
+    first = np.ones(len(node), dtype=bool)
+    first[1:] = node[1:] != node[:-1]
+    largest = np.zeros(n, dtype=np.int64)
+    largest[node[first]] = count[first]
     focus = strong_focus(g, strong)
     attention = np.minimum(1.0, focus / FULL_ATTENTION)
-    score = feet * np.clip(open_share, 0.0, 1.0) * attention
+    score = feet * open_share * attention
 
-    role = _roles(score, degree, weak_ties, strong_ties, largest)
+    sh = measures.structural_holes(g)
+    order = _structural_order(g.ids, score, sh.constraint, sh.effective_size, degree)
+    role = _roles(score, degree, weak_ties, strong_ties, largest, order)
+    order = order[np.argsort(role[order] != POWER, kind="stable")]
 
     per_node: list[list[tuple[int, int]]] = [[] for _ in range(n)]
     for v, k, c in zip(node.tolist(), grp.tolist(), count.tolist(), strict=True):
         per_node[v].append((k, c))
+    sides: list[list[tuple[int, int]]] = [[] for _ in range(n)]
+    for v, k, c in zip(side_node.tolist(), side_group.tolist(), side_size.tolist(), strict=True):
+        sides[v].append((k, c))
     explanation = [
         _explain(
             role[v],
@@ -304,10 +423,12 @@ def rank(
             int(weak_ties[v]),
             int(strong_ties[v]),
             per_node[v],
+            sides[v],
             names,
             int(cross_open[v]),
             int(cross_pairs[v]),
             float(focus[v]),
+            int(groups[v]),
         )
         for v in range(n)
     ]
@@ -318,10 +439,10 @@ def rank(
             "id": g.ids.astype(str),
             "role": role,
             "score": score,
-            "constraint": measures.constraint(g),
-            "effective_size": measures.effective_size(g),
-            "efficiency": measures.efficiency(g),
-            "hierarchy": measures.hierarchy(g),
+            "constraint": sh.constraint,
+            "effective_size": sh.effective_size,
+            "efficiency": sh.efficiency,
+            "hierarchy": sh.hierarchy,
             "strong_ties": strong_ties,
             "weak_ties": weak_ties,
             "groups_bridged": np.asarray(
@@ -338,67 +459,35 @@ def rank(
             "degree": degree,
         }
     )
-    df = df.sort_values(["score", "id"], ascending=[False, True], kind="mergesort")
+    df = df.iloc[order]
     df.insert(0, "rank", np.arange(1, n + 1, dtype=np.int64))
-    return df.reset_index(drop=True)[COLUMNS]
+    df = df.reset_index(drop=True)[COLUMNS]
+    share = float(np.mean(g.strength >= strong)) if g.m else 0.0
+    df.attrs["strong"] = float(strong)
+    df.attrs["warnings"] = threshold_warnings(df, share, strong)
+    return df
 
 
-def strong_modularity(g: TieGraph, labels: np.ndarray, strong: float = DEFAULT_STRONG) -> float:
-    r"""Newman's (2006) weighted modularity of ``labels`` on the strong-tie graph.
+def _structural_order(
+    ids: np.ndarray,
+    score: np.ndarray,
+    constraint: np.ndarray,
+    effective_size: np.ndarray,
+    degree: np.ndarray,
+) -> np.ndarray:
+    """Indices best first: score, then lower constraint, larger effective size, more ties.
 
-    .. math:: Q = \sum_c \Big(\frac{W_c}{W} - \Big(\frac{D_c}{2W}\Big)^2\Big)
-
-    with :math:`W` the total strength of strong ties, :math:`W_c` that of the
-    strong ties inside community ``c`` and :math:`D_c` the summed strong
-    strength of its members. 0 when there are no strong ties.
-
-    >>> g = TieGraph.from_edges([("a", "b", 1.0), ("c", "d", 1.0)])
-    >>> strong_modularity(g, np.array([0, 0, 1, 1]))
-    0.5
+    Values are rounded to 12 digits first, so that the same network read in
+    another order (sums in another order differ in the last bits) sorts the
+    same; NaN (isolated people) sorts last. The id only separates people equal
+    on all four.
     """
-    keep = g.strength >= strong
-    src, dst, w = g.src[keep], g.dst[keep], g.strength[keep]
-    total = float(w.sum())
-    if total == 0.0:
-        return 0.0
-    labels = np.asarray(labels, dtype=np.int64)
-    k = int(labels.max()) + 1
-    same = labels[src] == labels[dst]
-    inside = np.bincount(labels[src][same], w[same], minlength=k)
-    strength = np.bincount(labels[src], w, minlength=k) + np.bincount(labels[dst], w, minlength=k)
-    return float(np.sum(inside / total - (strength / (2 * total)) ** 2))
+    con = np.where(np.isnan(constraint), np.inf, np.round(constraint, 12))
+    esize = np.where(np.isnan(effective_size), -np.inf, np.round(effective_size, 12))
+    return np.lexsort((ids.astype(str), -degree, -esize, con, -np.round(score, 12)))
 
 
-def detect_groups(g: TieGraph, *, strong: float = DEFAULT_STRONG, seed: int = 0) -> np.ndarray:
-    """Communities of the strong-tie graph: the best of several label propagations.
-
-    Label propagation (:func:`engine.measures.detect_communities`) depends on
-    its random order and, on sparse communities, often splits one community
-    into pieces; everyone strongly tied across the cut would then look like a
-    broker. So it runs ``DETECTION_RESTARTS`` times (seeds ``seed * R`` to
-    ``seed * R + R - 1``) and keeps the labelling of highest modularity on the
-    strong-tie graph (:func:`strong_modularity`), the usual remedy for
-    order-dependent heuristics (Raghavan, Albert and Kumara 2007 note that
-    runs differ and suggest combining several).
-
-    >>> g = TieGraph.from_edges([("a", "b", 1.0), ("b", "c", 1.0), ("a", "c", 1.0),
-    ...                          ("d", "e", 1.0), ("e", "f", 1.0), ("d", "f", 1.0),
-    ...                          ("c", "d", 0.1)])
-    >>> detect_groups(g).tolist()
-    [0, 0, 0, 1, 1, 1]
-    """
-    best: np.ndarray | None = None
-    best_q = -np.inf
-    for s in range(seed * DETECTION_RESTARTS, (seed + 1) * DETECTION_RESTARTS):
-        labels = np.asarray(measures.detect_communities(g, strong=strong, seed=s), dtype=np.int64)
-        q = strong_modularity(g, labels, strong)
-        if q > best_q:
-            best, best_q = labels, q
-    assert best is not None
-    return best
-
-
-def strong_focus(g: TieGraph, strong: float = DEFAULT_STRONG) -> np.ndarray:
+def strong_focus(g: TieGraph, strong: float) -> np.ndarray:
     r"""Share of each person's total tie strength carried by their strong ties.
 
     Burt (1992, p. 51) measures a relation by the *proportion* of a person's
@@ -408,7 +497,7 @@ def strong_focus(g: TieGraph, strong: float = DEFAULT_STRONG) -> np.ndarray:
     up; 0 for isolated people.
 
     >>> g = TieGraph.from_edges([("a", "b", 0.8), ("a", "c", 0.2)])
-    >>> strong_focus(g).round(2).tolist()
+    >>> strong_focus(g, 0.5).round(2).tolist()
     [0.8, 1.0, 0.0]
     """
     n = g.n
@@ -419,38 +508,20 @@ def strong_focus(g: TieGraph, strong: float = DEFAULT_STRONG) -> np.ndarray:
     return np.divide(carried, total, out=np.zeros(n, dtype=np.float64), where=total > 0)
 
 
-def _cross_open_pairs(
-    g: TieGraph, groups: np.ndarray, strong: float, broker: dict[str, np.ndarray]
-) -> np.ndarray:
-    """Open strong pairs of each person whose two ends are in different known groups.
-
-    For a person of known group this is representative + liaison (Gould and
-    Fernandez 1989). :func:`engine.measures.brokerage` does not count anyone
-    whose own group is unknown, so when some groups are unknown the count is
-    taken from two relabellings instead: with every unknown person in one new
-    group ``U``, representative + liaison counts the open pairs across known
-    groups plus those between a known group and ``U``; with all known groups
-    merged into one and ``U`` the other, representative + liaison counts the
-    latter alone.
-    """
-    unknown = groups < 0
-    if not unknown.any():
-        return np.asarray(broker["representative"] + broker["liaison"], dtype=np.int64)
-    fresh = int(groups.max()) + 1
-    a = measures.brokerage(g, np.where(unknown, fresh, groups), strong)
-    b = measures.brokerage(g, unknown.astype(np.int64), strong)
-    across = a["representative"] + a["liaison"] - b["representative"] - b["liaison"]
-    return np.asarray(across, dtype=np.int64)
-
-
 def _roles(
     score: np.ndarray,
     degree: np.ndarray,
     weak_ties: np.ndarray,
     strong_ties: np.ndarray,
     largest: np.ndarray,
+    order: np.ndarray,
 ) -> np.ndarray:
-    """Role of each person; see the module docstring for the rules."""
+    """Role of each person; see the module docstring for the rules.
+
+    ``order`` lists the people best first by score and structure; the power
+    connectors are the first ``POWER_SHARE`` of the people with ties, in that
+    order, among those not mega connectors with ``score >= POWER_MIN_SCORE``.
+    """
     n = len(score)
     role = np.full(n, "", dtype=object)
     tied = degree > 0
@@ -474,7 +545,8 @@ def _roles(
         hub = has_strong & (strong_ties >= strong_cut) & (inside >= HUB_INSIDE_SHARE)
 
     role[hub] = HUB
-    role[score >= POWER_MIN_SCORE] = POWER
+    candidates = order[(score[order] >= POWER_MIN_SCORE) & ~mega[order]]
+    role[candidates[: int(POWER_SHARE * int(tied.sum()))]] = POWER
     role[mega] = MEGA
     return role
 
@@ -492,18 +564,50 @@ def _join(parts: list[str]) -> str:
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
+def _sides(sides: list[tuple[int, int]], own: int, names: list[str]) -> str:
+    """``"bridges 3 sides not strongly tied to each other: 2 strong ties inside A, 1 in B
+    and 1 in C"``; sides of the same size and group are counted together."""
+    runs: list[tuple[int, int, int]] = []  # (size, group, how many such sides)
+    for k, c in sides:
+        if runs and runs[-1][:2] == (c, k):
+            runs[-1] = (c, k, runs[-1][2] + 1)
+        else:
+            runs.append((c, k, 1))
+    parts = []
+    for i, (c, k, times) in enumerate(runs[:5]):
+        where = _in(k, own, names) if k >= 0 else "of unknown group"
+        what = _count(c, "strong tie") if i == 0 else str(c)
+        parts.append(f"{what} {where}" + (f" (x{times})" if times > 1 else ""))
+    if len(runs) > 5:
+        parts.append(_count(sum(t for *_, t in runs[5:]), "more side"))
+    return f"bridges {len(sides)} sides not strongly tied to each other: {_join(parts)}"
+
+
+def _in(k: int, own: int, names: list[str]) -> str:
+    """``"inside Acme"`` for the person's own group, ``"in Globex"`` for another."""
+    return f"{'inside' if k == own else 'in'} {names[k]}"
+
+
 def _explain(
     role: str,
     degree: int,
     weak: int,
     strong: int,
     by_group: list[tuple[int, int]],
+    sides: list[tuple[int, int]],
     names: list[str],
     cross_open: int,
     cross_pairs: int,
     focus: float,
+    own: int,
 ) -> str:
-    """One sentence saying why a person has their score and role."""
+    """One sentence saying why a person has their score and role.
+
+    ``by_group`` is ``(group, strong ties)`` and ``sides`` ``(group, strong
+    contacts)`` per side (:func:`engine.measures.strong_sides`), largest first;
+    ``own`` is the person's own group (-1 if unknown): a group is called
+    "inside" only when it is the person's own.
+    """
     if degree == 0:
         return "no ties"
     weak_part = f"{_percent(weak, degree)} of ties weak"
@@ -517,25 +621,22 @@ def _explain(
         return f"{_count(degree, 'tie')}, {_percent(weak, degree)} weak; {into}"
     if strong == 0:
         return f"no strong ties; {_count(weak, 'weak tie')}"
-    if role == POWER:
-        sides = [(k, c) for i, (k, c) in enumerate(by_group) if i == 0 or c >= 2]
-        parts = [f"{names[sides[0][0]]} ({_count(sides[0][1], 'strong tie')})"]
-        parts += [f"{names[k]} ({c})" for k, c in sides[1:5]]
-        if len(sides) > 5:
-            parts.append(_count(len(sides) - 5, "more group"))
-        return (
-            f"bridges {_join(parts)}{unknown}; {cross_open} of {cross_pairs} cross-group pairs"
-            f" open; {weak_part}"
-        )
+    if len(sides) >= 2:
+        closed = ""
+        if cross_open < cross_pairs:
+            closed = f"; {cross_open} of {cross_pairs} pairs across them open"
+        return f"{_sides(sides, own, names)}{unknown}{closed}; {weak_part}"
     ties = _count(strong, "strong tie")
     if not by_group:
         return f"{ties}, all with unknown group; {weak_part}"
     k0, c0 = by_group[0]
     if len(by_group) == 1 and not unknown:
-        return f"{ties}, all inside {names[k0]}; {weak_part}"
+        return f"{ties}, all {_in(k0, own, names)}; {weak_part}"
     if role == HUB or len(by_group) == 1:
-        return f"{ties}, {c0} inside {names[k0]}{unknown}; {weak_part}"
-    rest = [f"{c} into {names[k]}" for k, c in by_group[1:4]]
+        return f"{ties}, {c0} {_in(k0, own, names)}{unknown}; {weak_part}"
+    rest = [f"{c} {_in(k, own, names)}" for k, c in by_group[1:4]]
     if len(by_group) > 4:
         rest.append(_count(len(by_group) - 4, "more group"))
-    return f"{ties}: {c0} inside {names[k0]}, {_join(rest)}{unknown}; {weak_part}"
+    return (
+        f"{ties}: {c0} {_in(k0, own, names)}, {_join(rest)}{unknown}, all on one side; {weak_part}"
+    )

@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 import click
 import pandas as pd
 
+from engine.analysis import run_strong
 from engine.introductions import (
     DEFAULT_MAX_PER_BROKER,
     MAX_HOPS,
@@ -24,6 +25,7 @@ from engine.introductions import (
     Introduction,
     find_paths,
     find_paths_to_group,
+    mark_cold,
     read_exclude_file,
     recommend_database,
 )
@@ -55,6 +57,7 @@ PATH_COLUMNS = [
     "strengths",
     "target",
     "names",
+    "cold",
 ]
 INTRODUCTION_COLUMNS = [
     "rank",
@@ -141,8 +144,9 @@ def introduce(
     power-connector scores (from the last `powerconnect rank`; 0 without one): the
     table's `lowest via score` (`score` in csv and json) is the lowest of them, since a
     path leans on every intermediary.
-    Every hop's strength is shown. Exit code 1 when a person is unknown or has no
-    ties, or when no path has at most --max-hops ties.
+    Every hop's strength is shown; a path whose weakest link is below the last
+    ranking run's strong threshold (0.5 without a run) is marked cold. Exit code 1
+    when a person is unknown or has no ties, or when no path has at most --max-hops ties.
 
     Example:
 
@@ -167,6 +171,8 @@ def introduce(
                 top=top,
                 excluded=excluded,
             )
+        strong = run_strong(db)
+    answer = mark_cold(answer, DEFAULT_STRONG if strong is None else strong)
     for note in answer.notes:
         info(note)
     emit(paths_frame(answer), fmt, table=lambda df: _paths_table(answer, df))
@@ -181,6 +187,7 @@ def paths_frame(answer: IntroAnswer) -> pd.DataFrame:
             "via": " > ".join(p.via),
             "hops": p.hops,
             "weakest_link": p.weakest_link,
+            "cold": p.cold,
             "score": p.score,
             "explanation": p.explanation,
             "strengths": " > ".join(f"{s:g}" for s in p.strengths),
@@ -203,6 +210,7 @@ def _paths_table(answer: IntroAnswer, df: pd.DataFrame) -> str:
             "rank": df["rank"],
             "path (tie strength on each hop)": hops,
             "weakest_link": df["weakest_link"].map(lambda x: f"{x:.2f}"),
+            "cold": df["cold"].map(lambda x: "cold" if x else ""),
             "hops": df["hops"],
             "lowest via score": df["score"].map(lambda x: f"{x:.2f}"),
         }

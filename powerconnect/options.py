@@ -149,6 +149,23 @@ def render_table(df: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
+class StrongThreshold(click.ParamType):
+    """``auto`` (None: derive it from the strengths) or a number in (0, 1]."""
+
+    name = "auto|X"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if value is None or (isinstance(value, str) and value.strip().lower() == "auto"):
+            return None
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            self.fail(f"{value!r} is neither 'auto' nor a number", param, ctx)
+        if not 0.0 < number <= 1.0:
+            self.fail(f"{value} is not in (0, 1]", param, ctx)
+        return number
+
+
 def server_options(f: F) -> F:
     """Where the local server lives and which ports it uses (for `neo4j start`)."""
     return _server_options(f, hidden=False)

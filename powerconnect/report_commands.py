@@ -30,6 +30,7 @@ SAVED_QUERIES = (
     "browser/ego_network",
     "browser/recommended_introductions",
     "browser/mega_vs_power",
+    "browser/structural_holes",
 )
 STYLE_FILE = "powerconnect.grass"
 BROWSER_HTTP_PORT = 7474

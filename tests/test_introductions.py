@@ -293,3 +293,19 @@ def test_register_adds_both_commands_once_with_help_and_an_example() -> None:
         assert result.exit_code == 0, result.output
         assert "Example:" in result.output
         assert "--exclude FILE" in result.output
+
+
+def test_mark_cold_flags_paths_whose_weakest_link_is_not_strong() -> None:
+    from engine.introductions import IntroAnswer, make_path, mark_cold
+
+    warm = make_path(["ann", "bob", "cat"], [None] * 3, [0.9, 0.6], [None])
+    cold = make_path(["ann", "dan", "cat"], [None] * 3, [0.9, 0.02], [None])
+    answer = IntroAnswer("ann", None, "cat", [warm, cold], max_hops=3, threshold=0.0)
+    marked = mark_cold(answer, 0.5).paths
+    assert [p.cold for p in marked] == [False, True]
+    assert marked[0].explanation == warm.explanation
+    assert marked[1].explanation == (
+        cold.explanation + " Cold: its weakest link is below the strong threshold 0.5."
+    )
+    # At a threshold of 0.6 the 0.6 link is strong (>=): still warm.
+    assert [p.cold for p in mark_cold(answer, 0.6).paths] == [False, True]

@@ -531,3 +531,28 @@ def test_recommend_for_one_person_reads_only_their_part_and_agrees_with_the_whol
         checked += 1
         found += len(whole)
     assert checked >= 10 and found >= 10
+
+
+def test_introduce_marks_a_path_below_the_strong_threshold_cold(
+    village: Database, cli_env: dict[str, str]
+) -> None:
+    # Ann-Zoe: via Gus the weakest link is 0.6, the direct tie 0.3. The village's run stored
+    # no threshold, so 0.5 applies: the direct tie is cold, the path via Gus is not.
+    result = CliRunner().invoke(
+        main, ["introduce", "--person", "ann", "--to", "zoe", "--format", "json"], env=cli_env
+    )
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    assert [(r["path"], r["cold"]) for r in rows] == [
+        ("ann > gus > zoe", False),
+        ("ann > zoe", True),
+    ]
+    assert rows[1]["explanation"].endswith(
+        "Cold: its weakest link is below the strong threshold 0.5."
+    )
+    # With a run that used 0.7, the path via Gus (0.6) is cold too, in the table as well.
+    village.driver.execute_query("MATCH (r:Run) SET r.strong = 0.7")
+    table = CliRunner().invoke(main, ["introduce", "--person", "ann", "--to", "zoe"], env=cli_env)
+    assert table.exit_code == 0, table.output
+    assert table.stdout.count("Cold: its weakest link is below the strong threshold 0.7.") == 2
+    assert " cold " in table.stdout.splitlines()[1] + " "

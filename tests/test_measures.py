@@ -18,12 +18,12 @@ import networkx as nx
 import numpy as np
 import pytest
 
-from engine import measures
+from engine import communities, measures
+from engine.communities import detect_communities
 from engine.graph import TieGraph
 from engine.measures import (
     brokerage,
     constraint,
-    detect_communities,
     effective_size,
     efficiency,
     group_strong_counts,
@@ -635,7 +635,7 @@ def test_coloring_is_proper_even_with_more_than_64_colors():
         src = np.array([u for u, v in G.edges] + [v for u, v in G.edges])
         dst = np.array([v for u, v in G.edges] + [u for u, v in G.edges])
         order = np.argsort(src, kind="stable")
-        color = measures._greedy_coloring(
+        color = communities._greedy_coloring(
             src[order], dst[order], G.number_of_nodes(), np.random.default_rng(0)
         )
         assert (color >= 0).all()
@@ -660,3 +660,55 @@ def test_every_public_name_is_documented_and_every_function_has_an_example():
         assert doc.strip(), name
         if callable(getattr(measures, name)) and not isinstance(getattr(measures, name), type):
             assert ">>>" in doc, f"{name} has no example"
+
+
+# --------------------------------------------------------------------------
+# Sides of structural holes (strong_sides), against a direct implementation
+# --------------------------------------------------------------------------
+
+
+def brute_force_sides(G: nx.Graph, groups: dict, strong: float) -> tuple[dict, dict]:
+    """Per node: sorted side sizes, and pairs across sides closed by a strong tie."""
+    S = nx.Graph()
+    S.add_nodes_from(G)
+    S.add_edges_from((u, v) for u, v, d in G.edges(data=True) if d["strength"] >= strong)
+    sizes, closed = {}, {}
+    for v in S:
+        contacts = list(S[v])
+
+        anchored = {
+            a: groups[a] >= 0 and any(groups[w] == groups[a] for w in S[a] if w != v)
+            for a in contacts
+        }
+        H = nx.Graph()
+        H.add_nodes_from(contacts)
+        for a, b in itertools.combinations(contacts, 2):
+            both = anchored[a] and anchored[b]
+            # Anchored in one group: one side; strongly tied: one side, unless anchored in
+            # two different groups (then they stay apart and the pair counts as closed).
+            if (both and groups[a] == groups[b]) or (S.has_edge(a, b) and not both):
+                H.add_edge(a, b)
+        parts = list(nx.connected_components(H))
+        where = {a: i for i, part in enumerate(parts) for a in part}
+        sizes[v] = sorted((len(p) for p in parts), reverse=True)
+        closed[v] = sum(
+            1
+            for a, b in itertools.combinations(contacts, 2)
+            if S.has_edge(a, b) and where[a] != where[b]
+        )
+    return sizes, closed
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_strong_sides_equal_a_direct_implementation(seed):
+    G = random_graph(seed, n=40, p=0.15)
+    rng = np.random.default_rng(seed)
+    g = tie_graph(G)
+    groups = rng.integers(-1, 4, size=g.n)
+    by_id = {str(x): int(k) for x, k in zip(g.ids, groups, strict=True)}
+    sizes, closed = brute_force_sides(nx.relabel_nodes(G, str), by_id, 0.5)
+    sides = measures.strong_sides(g, groups, 0.5)
+    for i, person in enumerate(g.ids.astype(str)):
+        mine = sorted(sides.size[sides.node == i].tolist(), reverse=True)
+        assert mine == sizes[person], person
+        assert sides.closed[i] == closed[person], person

@@ -8,7 +8,13 @@ import networkx as nx
 import pytest
 from click.testing import CliRunner
 
-from engine.analysis import open_pairs, rank_database, read_network, write_results
+from engine.analysis import (
+    explain_person,
+    open_pairs,
+    rank_database,
+    read_network,
+    write_results,
+)
 from engine.db import Database
 from powerconnect.cli import main
 
@@ -98,9 +104,10 @@ def test_the_broker_outranks_the_mega_connector_and_results_are_stored(teams: Da
     assert run_node["r"]["id"] == run.run_id
     assert json.loads(run_node["r"]["parameters"]) == {
         "group_by": "organization",
-        "seed": 0,
         "strong": 0.5,
+        "strong_auto": False,
     }
+    assert run_node["r"]["strong"] == 0.5
 
 
 def test_a_new_run_replaces_the_previous_values(teams: Database) -> None:
@@ -133,18 +140,24 @@ def _tiers(db: Database) -> dict[str, set[str]]:
 
 
 def test_score_tier_labels_follow_the_score_and_move_with_a_new_run(teams: Database) -> None:
-    # First run: Bob alone has a score (0.75: one foothold of three strong ties in Globex,
-    # every cross-group pair open, see the test above), so he alone has a tier, the top one;
-    # the teams (all strong ties in one group) and Meg (no strong tie) score 0 and get none.
+    # First run: Bob has the best score (0.8125: his strong contacts form two sides, a1-a3
+    # and g1-g3, a foothold of three ties, f(3) = 1 - 0.75 / 4), the top tier. g1-g3 each
+    # reach Bob, anchored in Acme, besides their own team: a foothold of one tie, f(1) =
+    # 0.25, with 2 of the 4 pairs across (Bob and the other two) open: 0.125, under 1/4 of
+    # the best, the low tier. The rest of the teams (all strong ties on one side) and Meg
+    # (no strong tie) score 0 and get none.
     first = rank_database(teams, strong=0.5, group_by="organization")
-    assert first.table.set_index("id").loc["bob", "score"] == pytest.approx(0.75)
-    assert _tiers(teams) == {"bob": {"ScoreTop"}}
+    scores = first.table.set_index("id")["score"]
+    assert scores["bob"] == pytest.approx(0.8125)
+    assert scores[GLOBEX[:3]].tolist() == pytest.approx([0.125] * 3)
+    low = {"ScoreLow"}
+    assert _tiers(teams) == {"bob": {"ScoreTop"}, "g1": low, "g2": low, "g3": low}
 
     # Then Bob's ties to Globex weaken to 0.3, g1 gets strong ties (0.9) to i1-i3 and a4 to
-    # i4-i5 (by hand: g1 has 4 strong contacts in Globex and 3 in Initech, a foothold
-    # f(3) = 0.75 with all 12 cross pairs open: score 0.75; a4 has 4 in Acme and 2 in
-    # Initech, f(2) = 0.5, all 8 pairs open: 0.5, which is 2/3 of the best, the high tier;
-    # Bob's strong contacts are all in Acme now: 0).
+    # i4-i5 (by hand: g1's side is g2-g5, and i1, i2, i3, tied to no one else strongly, are
+    # three more sides of one tie each, 3 x f(1) = 0.75; a4 likewise has a1-a3 and a5,
+    # plus i4 and i5: 2 x 0.25 = 0.5, which is 2/3 of the best, the high tier; Bob's
+    # strong contacts are all in Acme now: 0).
     teams.driver.execute_query(
         "MATCH (:Person {id: 'bob'})-[k:KNOWS]-(g:Person) WHERE g.id IN $globex "
         "SET k.strength = 0.3",
@@ -235,3 +248,98 @@ def test_rank_refuses_an_unknown_group_property(teams: Database, cli_env: dict[s
     assert result.exit_code == 1
     assert "no person has the property 'no_such_property'" in result.output
     assert "Traceback" not in result.output
+
+
+def test_rank_derives_the_threshold_prints_it_and_stores_it(
+    teams: Database, cli_env: dict[str, str]
+) -> None:
+    # Strengths: 20 ties at 0.9, 6 at 0.8, 50 at 0.1; the "lower" 75th percentile of the
+    # 76 is the 57th smallest, 0.8, capped at 0.5: --strong auto gives 0.5 here.
+    result = CliRunner().invoke(
+        main, ["rank", "--top", "3", "--group-by", "organization"], env=cli_env
+    )
+    assert result.exit_code == 0, result.output
+    assert "strong threshold 0.5 derived from the strengths (--strong auto)" in result.stderr
+    (record,), _, _ = teams.driver.execute_query("MATCH (r:Run) RETURN r.strong AS strong")
+    assert record["strong"] == 0.5
+    explicit = CliRunner().invoke(main, ["rank", "--strong", "0.85", "--top", "1"], env=cli_env)
+    assert explicit.exit_code == 0, explicit.output
+    assert "strong threshold 0.85 as given" in explicit.stderr
+    # At 0.95 nothing is strong: rank warns and says what to try.
+    faint = CliRunner().invoke(main, ["rank", "--strong", "0.95", "--top", "1"], env=cli_env)
+    assert faint.exit_code == 0, faint.output
+    assert "Warning: only 0.0% of ties reach the strong threshold 0.95" in faint.stderr
+    bad = CliRunner().invoke(main, ["rank", "--strong", "strong"], env=cli_env)
+    assert bad.exit_code == 1 and "neither 'auto' nor a number" in bad.output
+
+
+def test_medici_rank_first_in_neo4j(db: Database, cli_env: dict[str, str]) -> None:
+    # Padgett's Florentine marriages (networkx.florentine_families_graph), every tie 1.0,
+    # loaded into Neo4j and ranked by the command with its defaults: the Medici first.
+    G = nx.florentine_families_graph()
+    people = [{"id": f, "name": f, "organization": None} for f in G]
+    ties = [{"a": a, "b": b, "s": 1.0} for a, b in G.edges]
+    _load(db, people, ties)
+    result = CliRunner().invoke(main, ["rank", "--format", "csv", "--top", "3"], env=cli_env)
+    assert result.exit_code == 0, result.output
+    first = result.stdout.splitlines()[1].split(",")
+    assert (first[1], first[3]) == ("Medici", "power connector")
+    # The same answer whatever the seed an old script still passes.
+    again = CliRunner().invoke(
+        main, ["rank", "--format", "csv", "--top", "3", "--seed", "3"], env=cli_env
+    )
+    assert again.stdout == result.stdout
+    assert "--seed is ignored" in again.stderr
+
+
+def test_explain_shows_the_measures_and_the_holes(teams: Database, cli_env: dict[str, str]) -> None:
+    rank_database(teams, strong=0.5, group_by="organization")
+    result = CliRunner().invoke(main, ["explain", "bob", "--format", "json"], env=cli_env)
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    # Bob's holes: the 3 x 3 Acme-Globex pairs of his strong contacts (by hand).
+    assert {frozenset((r["a"], r["b"])) for r in rows} == {
+        frozenset((a, g)) for a in ACME[:3] for g in GLOBEX[:3]
+    }
+    assert {(r["rank"], r["role"], r["strong_threshold"]) for r in rows} == {
+        (1, "power connector", 0.5)
+    }
+    assert all({r["a_group"], r["b_group"]} == {"Acme", "Globex"} for r in rows)
+    text = CliRunner().invoke(main, ["explain", "bob"], env=cli_env)
+    assert text.exit_code == 0, text.output
+    assert "Bob (bob): rank 1, power connector, score 0.812" in text.stdout
+    assert "bridges 2 sides not strongly tied to each other" in text.stdout
+    assert "Structural holes spanned" in text.stdout
+    # Meg spans no hole; an unknown id is a clear error.
+    meg = CliRunner().invoke(main, ["explain", "meg", "--format", "csv"], env=cli_env)
+    assert meg.exit_code == 0 and "mega connector" in meg.stdout
+    assert len(meg.stdout.splitlines()) == 2  # header and Meg's row, with no hole
+    missing = CliRunner().invoke(main, ["explain", "nobody"], env=cli_env)
+    assert missing.exit_code == 1
+    assert "no person has the id 'nobody'" in missing.output
+
+
+def test_explain_before_any_run_says_so(teams: Database, cli_env: dict[str, str]) -> None:
+    result = CliRunner().invoke(main, ["explain", "bob"], env=cli_env)
+    assert result.exit_code == 1
+    assert "no ranking run" in result.output and "Traceback" not in result.output
+
+
+def test_detected_groups_reach_the_open_pairs_query(teams: Database) -> None:
+    # Without --group-by the holes use the communities the run stored (pc_group).
+    rank_database(teams, strong=0.5)
+    found = explain_person(teams, "bob")
+    assert found.group_by is None
+    assert len(found.holes) == 9
+    assert all(h.a_group and h.b_group and h.a_group != h.b_group for h in found.holes)
+
+
+def test_the_browser_query_lists_the_same_holes_as_explain(teams: Database) -> None:
+    rank_database(teams, strong=0.5, group_by="organization")
+    rows = teams.query_df("browser/structural_holes", id="bob")
+    holes = {frozenset((h.a, h.b)) for h in explain_person(teams, "bob").holes}
+    names = {p.upper(): p for p in ACME + GLOBEX}  # the Browser query shows names
+    pairs = zip(rows["a"], rows["b"], strict=True)
+    assert {frozenset((names[a], names[b])) for a, b in pairs} == holes
+    assert len(holes) == 9
+    assert set(rows["role"]) == {"power connector"}

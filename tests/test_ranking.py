@@ -5,8 +5,9 @@ The reference network, built by :func:`office`:
 * Acme ``a0..a5`` and Globex ``z0..z5``: two cliques of strong ties (0.9), no
   tie between them;
 * ``broker`` (Acme): strong ties to ``a0..a3`` and ``z0..z3``, the true power
-  connector; by hand, each side is a foothold of 4 ties, f(4) = 1 - 2**-3 =
-  0.875, and all 4 x 4 cross-group pairs are open, so the score is 0.875;
+  connector; by hand, its strong contacts form two sides (each a clique, with
+  no tie across), the home side and a foothold of 4 ties, f(4) = 1 - 0.75 *
+  2**-3 = 0.90625, so the score is 0.90625;
 * Hooli ``h0..h19``: a ring of strong ties, and ``hub`` strongly tied to all
   twenty, the local hub;
 * ``mega`` (Hooli): weak ties (0.1) to everyone above and to 60 outsiders
@@ -14,20 +15,23 @@ The reference network, built by :func:`office`:
   connector.
 
 Scores are checked against hand computations with the formula of
-``engine.ranking``: footholds f(c) = 1 - 2**(1 - c), times the open share of
-cross-group pairs, times the attention part min(1, share of tie strength in
-strong ties / 0.5).
+``engine.ranking``: footholds f(c) = 1 - 0.75 * 2**(1 - c) summed over every
+side of the person's strong contacts but the largest, times the attention part
+min(1, share of tie strength in strong ties / 0.5). The threshold is given
+(0.5) where a test adds weak ties, since the automatic threshold follows the
+strengths.
 """
 
 from __future__ import annotations
 
+import networkx as nx
 import numpy as np
 import pandas as pd
 import pytest
 
 from engine.errors import UsageError
 from engine.graph import TieGraph
-from engine.ranking import COLUMNS, DEFAULT_STRONG, foothold, rank
+from engine.ranking import COLUMNS, DEFAULT_STRONG, auto_strong, foothold, rank
 
 NAMES = ["Acme", "Globex", "Hooli"]
 ACME = [f"a{i}" for i in range(6)]
@@ -100,14 +104,14 @@ def test_broker_first_and_above_mega_connector(ranked: pd.DataFrame) -> None:
 
 
 def test_broker_score_by_hand(ranked: pd.DataFrame) -> None:
-    # f(4) = 1 - 2**(1 - 4) = 0.875 for the Globex side; all 16 cross pairs open.
+    # f(4) = 1 - 0.75 * 2**(1 - 4) = 0.90625 for the Globex side.
     b = row(ranked, "broker")
-    assert b["score"] == pytest.approx(0.875)
+    assert b["score"] == pytest.approx(0.90625)
     assert (b["strong_ties"], b["weak_ties"], b["degree"]) == (8, 1, 9)
     assert b["representative"] + b["liaison"] == 16
     assert b["explanation"] == (
-        "bridges Acme (4 strong ties) and Globex (4); 16 of 16 cross-group pairs open;"
-        " 11% of ties weak"
+        "bridges 2 sides not strongly tied to each other: 4 strong ties inside Acme and 4 in"
+        " Globex; 11% of ties weak"
     )
 
 
@@ -141,8 +145,8 @@ def extra_weak_ties(person: str, count: int = 1000) -> list[tuple[str, str, floa
 def test_weak_ties_do_not_raise_the_score(person: str) -> None:
     before = office()
     after = TieGraph.from_edges(office_edges() + extra_weak_ties(person))
-    b = rank(before, groups=groups_for(before), group_names=NAMES)
-    a = rank(after, groups=groups_for(after), group_names=NAMES)
+    b = rank(before, strong=0.5, groups=groups_for(before), group_names=NAMES)
+    a = rank(after, strong=0.5, groups=groups_for(after), group_names=NAMES)
     assert row(a, person)["score"] <= row(b, person)["score"]
     assert row(a, person)["weak_ties"] == row(b, person)["weak_ties"] + 1000
 
@@ -150,15 +154,15 @@ def test_weak_ties_do_not_raise_the_score(person: str) -> None:
 def test_weak_ties_do_not_raise_the_score_with_detected_communities() -> None:
     before = office()
     after = TieGraph.from_edges(office_edges() + extra_weak_ties("broker"))
-    b = row(rank(before), "broker")
-    a = row(rank(after), "broker")
+    b = row(rank(before, strong=0.5), "broker")
+    a = row(rank(after, strong=0.5), "broker")
     assert a["score"] <= b["score"]
     assert b["role"] == "power connector"
 
 
 def test_a_thousand_weak_ties_make_a_mega_connector_not_a_power_connector() -> None:
     g = TieGraph.from_edges(office_edges() + extra_weak_ties("a5"))
-    df = rank(g, groups=groups_for(g), group_names=NAMES)
+    df = rank(g, strong=0.5, groups=groups_for(g), group_names=NAMES)
     assert row(df, "a5")["role"] == "mega connector"
     assert row(df, "a5")["rank"] > row(df, "broker")["rank"]
 
@@ -173,8 +177,10 @@ def test_closed_hole_scores_nothing() -> None:
     assert b["role"] == ""
 
 
-def test_single_strong_ties_are_contacts_not_footholds() -> None:
-    # One strong tie into each of many groups is not a power connector.
+def test_single_strong_ties_into_groups_not_tied_to_each_other_are_footholds() -> None:
+    # "spread" (Acme) has strong ties to a0 and a1 (tied to each other: the home side)
+    # and one strong tie to each of x0..x7, each in a group of its own and tied to no
+    # one else: 8 more sides, each a foothold of one tie, f(1) = 0.25: score 2.0.
     edges = clique(ACME) + [("spread", "a0", 0.9), ("spread", "a1", 0.9)]
     edges += [("spread", f"x{k}", 0.9) for k in range(8)]
     g = TieGraph.from_edges(edges)
@@ -182,12 +188,15 @@ def test_single_strong_ties_are_contacts_not_footholds() -> None:
         [0 if str(x).startswith("a") or x == "spread" else 1 + int(str(x)[1:]) for x in g.ids]
     )
     df = rank(g, groups=groups)
-    assert row(df, "spread")["score"] == 0.0
+    assert row(df, "spread")["score"] == pytest.approx(8 * 0.25)
+    assert row(df, "spread")["rank"] == 1
+    # A hub whose strong contacts hang together in one group spans no hole at all.
+    assert row(df, "a0")["score"] == 0.0
 
 
 def test_chance_footholds_of_an_open_networker_are_discounted() -> None:
     # "spread" (Acme) has two strong ties into each of three small groups: on
-    # strong ties alone that is 3 x f(2) = 1.5. With 300 weak ties (0.2 each)
+    # strong ties alone that is 3 x f(2) = 3 x 0.625 = 1.875. With 300 weak ties (0.2 each)
     # on top, strong ties carry 6 * 0.9 + 4 * 0.9 = 9.0 of 69.0 units of tie
     # strength, so the attention part is (9 / 69) / 0.5 and the score drops
     # below the power-connector line; the role is mega connector.
@@ -204,38 +213,40 @@ def test_chance_footholds_of_an_open_networker_are_discounted() -> None:
             [-1 if x[0] == "w" else 0 if x[0] in "as" else 1 + int(x[1]) for x in map(str, g.ids)]
         )
 
-    alone = row(rank(g0, groups=groups(g0)), "spread")
-    crowded = row(rank(g1, groups=groups(g1)), "spread")
-    assert alone["score"] == pytest.approx(1.5)
+    alone = row(rank(g0, strong=0.5, groups=groups(g0)), "spread")
+    crowded = row(rank(g1, strong=0.5, groups=groups(g1)), "spread")
+    assert alone["score"] == pytest.approx(1.875)
     assert alone["role"] == "power connector"
-    assert crowded["score"] == pytest.approx(1.5 * (10 * 0.9 / (10 * 0.9 + 300 * 0.2)) / 0.5)
+    assert crowded["score"] == pytest.approx(1.875 * (10 * 0.9 / (10 * 0.9 + 300 * 0.2)) / 0.5)
     assert crowded["role"] == "mega connector"
     assert crowded["explanation"] == "310 ties, 97% weak; strong ties into 4 groups"
 
 
 def test_unknown_own_group_still_scores() -> None:
     # The broker's own group is unknown: Gould-Fernandez roles are undefined
-    # (all 0), but the Acme-Globex pairs are still open and still count.
+    # (all 0), but the two sides are still apart and still count.
     g = office()
     groups = groups_for(g)
     groups[list(g.ids).index("broker")] = -1
     b = row(rank(g, groups=groups, group_names=NAMES), "broker")
-    assert b["score"] == pytest.approx(0.875)
+    assert b["score"] == pytest.approx(0.90625)
     assert b["representative"] == b["liaison"] == 0
     assert b["group"] == ""
 
 
-def test_unknown_contacts_are_left_out() -> None:
-    # Two of the broker's Globex contacts have an unknown group: the foothold
-    # shrinks to 2 ties, f(2) = 0.5, and the explanation says so.
+def test_contacts_of_unknown_group_join_a_side_through_their_ties() -> None:
+    # Two of the broker's Globex contacts have an unknown group, but they are strongly
+    # tied to z2 and z3: the Globex side keeps its 4 ties (f(4) = 0.90625), and the
+    # explanation says that 2 have no known group.
     g = office()
     groups = groups_for(g)
     for person in ("z0", "z1"):
         groups[list(g.ids).index(person)] = -1
     b = row(rank(g, groups=groups, group_names=NAMES), "broker")
-    assert b["score"] == pytest.approx(0.5)
+    assert b["score"] == pytest.approx(0.90625)
     assert b["explanation"] == (
-        "8 strong ties: 4 inside Acme, 2 into Globex (2 with unknown group); 11% of ties weak"
+        "bridges 2 sides not strongly tied to each other: 4 strong ties inside Acme and 4 in"
+        " Globex (2 with unknown group); 11% of ties weak"
     )
 
 
@@ -252,11 +263,12 @@ def test_deterministic() -> None:
     pd.testing.assert_frame_equal(
         rank(g, groups=groups, group_names=NAMES), rank(g, groups=groups, group_names=NAMES)
     )
-    pd.testing.assert_frame_equal(rank(g, seed=3), rank(g, seed=3))
+    pd.testing.assert_frame_equal(rank(g), rank(g))
 
 
-def test_ties_broken_by_id() -> None:
-    # Two identical brokers between the same two cliques get the same score.
+def test_only_structurally_identical_people_are_ordered_by_id() -> None:
+    # Two identical brokers between the same two cliques: same score, constraint,
+    # effective size and degree, so only the id is left to order them.
     edges = clique(ACME) + clique(GLOBEX)
     edges += [(b, x, 0.9) for b in ("b2", "b1") for x in ACME[:3] + GLOBEX[:3]]
     g = TieGraph.from_edges(edges)
@@ -281,7 +293,9 @@ def test_isolated_person() -> None:
 def test_default_group_names() -> None:
     g = office()
     df = rank(g, groups=groups_for(g))
-    assert row(df, "broker")["explanation"].startswith("bridges group 0 (4 strong ties)")
+    assert row(df, "broker")["explanation"].startswith(
+        "bridges 2 sides not strongly tied to each other: 4 strong ties inside group 0"
+    )
     assert rank(g)["group"].str.startswith("community ").all()
 
 
@@ -316,5 +330,150 @@ def test_bad_groups() -> None:
 
 
 def test_foothold() -> None:
-    assert foothold(np.arange(6)).tolist() == [0.0, 0.0, 0.5, 0.75, 0.875, 0.9375]
+    # 1 - 0.75 * 2**(1 - c): 0.25, 0.625, 0.8125, 0.90625, 0.953125
+    assert foothold(np.arange(6)).tolist() == [0.0, 0.25, 0.625, 0.8125, 0.90625, 0.953125]
     assert 0.0 < DEFAULT_STRONG <= 1.0
+
+
+# --------------------------------------------------------------------------
+# Real networks (issue 13): the textbook brokers, one answer per network
+# --------------------------------------------------------------------------
+
+KITE = ["Andre", "Beverly", "Carol", "Diane", "Ed", "Fernando", "Garth", "Heather", "Ike", "Jane"]
+
+
+def from_nx(G: nx.Graph, weight: str | None = None) -> TieGraph:
+    top = max((d[weight] for *_, d in G.edges(data=True)), default=1) if weight else 1
+    return TieGraph.from_edges(
+        [(str(a), str(b), d[weight] / top if weight else 1.0) for a, b, d in G.edges(data=True)]
+    )
+
+
+def kite() -> TieGraph:
+    return from_nx(nx.relabel_nodes(nx.krackhardt_kite_graph(), dict(enumerate(KITE))))
+
+
+def les_miserables() -> TieGraph:
+    return from_nx(nx.les_miserables_graph(), "weight")
+
+
+def shuffled(g: TieGraph, seed: int) -> TieGraph:
+    """The same network with people and ties listed in another order."""
+    rng = np.random.default_rng(seed)
+    perm = rng.permutation(g.n)
+    ties = rng.permutation(g.m)
+    src, dst = g.src[ties], g.dst[ties]
+    return TieGraph.from_arrays(g.ids[np.argsort(perm)], perm[dst], perm[src], g.strength[ties])
+
+
+def test_medici_first_among_the_florentine_families() -> None:
+    # Padgett's marriage network (networkx.florentine_families_graph): the Medici are the
+    # textbook broker (Padgett and Ansell 1993): highest betweenness, lowest constraint.
+    G = nx.florentine_families_graph()
+    betweenness = nx.betweenness_centrality(G)
+    assert max(betweenness, key=betweenness.__getitem__) == "Medici"
+    df = rank(from_nx(G))
+    assert df.attrs["strong"] == 0.5  # every tie has strength 1: all strong
+    top = df.iloc[0]
+    assert (top["id"], top["role"]) == ("Medici", "power connector")
+    # By hand: the Medici's six strong contacts fall into five sides (Ridolfi and
+    # Tornabuoni are tied to each other), four footholds of one tie: 4 x 0.25 = 1.0.
+    assert top["score"] == pytest.approx(1.0)
+    assert top["explanation"].startswith("bridges 5 sides not strongly tied to each other")
+
+
+def test_heather_first_in_the_kite() -> None:
+    # Krackhardt's kite: Heather is the only link between the kite and Ike and Jane, the
+    # highest betweenness (networkx), every tie strong.
+    G = nx.relabel_nodes(nx.krackhardt_kite_graph(), dict(enumerate(KITE)))
+    betweenness = nx.betweenness_centrality(G)
+    assert max(betweenness, key=betweenness.__getitem__) == "Heather"
+    df = rank(kite())
+    assert df["id"].iloc[0] == "Heather"
+    # Heather and Ike both span one hole with one tie on the far side (0.25 each);
+    # Heather's lower constraint (0.431 against 0.5, networkx) puts her first.
+    assert row(df, "Heather")["score"] == row(df, "Ike")["score"] == pytest.approx(0.25)
+    constraint = nx.constraint(G)
+    assert constraint["Heather"] < constraint["Ike"]
+
+
+@pytest.mark.parametrize(
+    "make", [kite, les_miserables, lambda: from_nx(nx.karate_club_graph(), "weight")]
+)
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_same_network_in_any_order_gives_the_same_ranking(make, seed: int) -> None:
+    g = make()
+    a = rank(g)
+    b = rank(shuffled(g, seed))
+    assert a["id"].tolist() == b["id"].tolist()
+    assert a["role"].tolist() == b["role"].tolist()
+    np.testing.assert_allclose(a["score"], b["score"], rtol=1e-12)
+
+
+def test_no_mega_connector_ranks_above_a_power_connector() -> None:
+    # In Les Miserables (strength = co-appearances / 31) Valjean is a mega connector
+    # whose score is above some power connectors' (checked here, so that a sort by score
+    # alone would fail); he still ranks below every one of them.
+    df = rank(les_miserables())
+    power = df[df["role"] == "power connector"]
+    mega = df[df["role"] == "mega connector"]
+    assert len(power) and len(mega)
+    assert row(df, "Valjean")["role"] == "mega connector"
+    assert row(df, "Valjean")["score"] > power["score"].min()
+    assert mega["rank"].min() > power["rank"].max()
+
+
+def test_equal_scores_are_ordered_by_constraint_not_by_id() -> None:
+    df = rank(from_nx(nx.florentine_families_graph()))
+    for (_, a), (_, b) in zip(df.iloc[:-1].iterrows(), df.iloc[1:].iterrows(), strict=True):
+        if a["score"] == b["score"] and a["role"] == b["role"]:
+            assert a["constraint"] <= b["constraint"] + 1e-12
+    zeros = df[df["score"] == 0]["id"].tolist()
+    assert len(zeros) > 2 and zeros != sorted(zeros)
+
+
+def test_power_connector_marks_at_most_one_in_five() -> None:
+    # Five cliques of four (groups 0-4) and ten brokers, each strongly tied to two
+    # members of every clique: every broker scores 4 x f(2) = 2.5, but only
+    # 1/5 of the 30 people with ties, 6, may carry the label: the first 6 in order.
+    edges = []
+    for k in range(5):
+        edges += clique([f"c{k}m{i}" for i in range(4)])
+        edges += [(f"b{j}", f"c{k}m{(j + i) % 4}", 0.9) for j in range(10) for i in range(2)]
+    g = TieGraph.from_edges(edges)
+    groups = np.array([int(str(x)[1]) if str(x)[0] == "c" else 5 for x in g.ids])
+    df = rank(g, groups=groups)
+    brokers = df[df["id"].str.startswith("b")]
+    np.testing.assert_allclose(brokers["score"], 2.5)
+    assert (df["role"] == "power connector").sum() == 6
+    assert df["role"].iloc[:6].eq("power connector").all()
+
+
+def test_automatic_threshold_and_its_warnings() -> None:
+    # Karate (strength = count / 7): counts 1 x6, 2 x24, 3 x27, 4 x12, 5 x7, 6, 7; the
+    # "lower" 75th percentile of 78 values is the 58th smallest, a 4: 4/7, capped at 0.5.
+    karate = from_nx(nx.karate_club_graph(), "weight")
+    assert auto_strong(karate) == 0.5
+    # Strengths all below the floor: the threshold is the floor, 0.1, nothing is
+    # strong, and rank says so and what to try.
+    faint = TieGraph.from_edges([(x, y, 0.02) for x, y, _ in clique(ACME)])
+    assert auto_strong(faint) == 0.1
+    df = rank(faint)
+    assert df.attrs["strong"] == 0.1
+    assert len(df.attrs["warnings"]) == 2
+    assert all("try" in w for w in df.attrs["warnings"])
+    assert rank(karate, strong=0.3).attrs["strong"] == 0.3  # an explicit threshold wins
+
+
+def test_a_group_is_inside_only_when_it_is_the_persons_own() -> None:
+    # x (Acme) has one strong tie into Acme and three into Globex, whose members are
+    # tied to each other: Globex is the larger side but not x's own group.
+    edges = clique(GLOBEX[:4]) + [("x", "a0", 0.9), ("a0", "a1", 0.9)]
+    edges += [("x", z, 0.9) for z in GLOBEX[:3]]
+    g = TieGraph.from_edges(edges)
+    groups = np.array([1 if str(p).startswith("z") else 0 for p in g.ids])
+    df = rank(g, groups=groups, group_names=["Acme", "Globex"])
+    assert row(df, "x")["explanation"] == (
+        "bridges 2 sides not strongly tied to each other: 3 strong ties in Globex and 1 inside"
+        " Acme; 0% of ties weak"
+    )
