@@ -245,7 +245,7 @@ class LocalServer:
                     os.chmod(path, mode & 0o700)
 
     def _write_conf(self) -> None:
-        self.conf_dir.mkdir(parents=True, exist_ok=True)
+        self.conf_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         conf = "\n".join(
             [
                 "# Written by powerconnect at each start; edit the options, not this file.",
