@@ -109,17 +109,22 @@ def _our_jvms(server: LocalServer) -> list[str]:
     return found
 
 
-def test_a_second_server_generates_a_private_password_keeps_data_and_stops_cleanly(
-    local_server: LocalServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.delenv("NEO4J_PASSWORD", raising=False)
-    server = LocalServer(
+def _second_server(local_server: LocalServer, tmp_path: Path) -> LocalServer:
+    """A server of its own (new directory, free ports) beside the session's, same jar cache."""
+    return LocalServer(
         home=local_server.home,
         server_dir=tmp_path / "srv",
         bolt_port=free_port(),
         http_port=free_port(),
         pagecache="64m",
     )
+
+
+def test_a_second_server_generates_a_private_password_keeps_data_and_stops_cleanly(
+    local_server: LocalServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("NEO4J_PASSWORD", raising=False)
+    server = _second_server(local_server, tmp_path)
     try:
         assert server.start() is True
         password = server.password()
@@ -261,13 +266,7 @@ def test_the_password_is_in_no_child_process_command_line_or_environment(
     # read one as an option), a space, quotes, a "#" and non-ASCII: all must still log in.
     password = "-pc " + secrets.token_urlsafe(12) + " \"q'#é"
     monkeypatch.setenv("NEO4J_PASSWORD", password)
-    server = LocalServer(
-        home=local_server.home,
-        server_dir=tmp_path / "srv",
-        bolt_port=free_port(),
-        http_port=free_port(),
-        pagecache="64m",
-    )
+    server = _second_server(local_server, tmp_path)
     seen: dict[str, tuple[bytes, bytes]] = {}
     done = threading.Event()
     watcher = threading.Thread(target=_children_of, args=(server.root, seen, done))
