@@ -122,6 +122,9 @@ class LoadSummary:
     #: ``--as-of`` (load-interactions, load-linkedin): interactions (or LinkedIn messages)
     #: later than that date, left out of the strengths
     after_as_of: int = 0
+    #: rows or records skipped on purpose (not rejected), by what they are, e.g.
+    #: LinkedIn's blank rows for hidden members or messages in SPAM
+    left_out: dict[str, int] = field(default_factory=dict)
 
     def __str__(self) -> str:
         made, changed, gone = (
@@ -141,6 +144,8 @@ class LoadSummary:
             text += f"; {self.duplicates_merged} duplicate ties merged"
         if self.after_as_of:
             text += f"; {self.after_as_of} interactions after --as-of ignored"
+        if self.left_out:
+            text += "; left out: " + ", ".join(f"{n} {what}" for what, n in self.left_out.items())
         if self.synced is not None:
             people, ties, fallen = self.synced
             back = "to go back" if self.dry_run else "back"
