@@ -221,7 +221,8 @@ def profile_id(url: str | None, email: str | None, key: str | None = None) -> st
         return "email:" + email
     if key:
         name, _, day = key.rpartition("|")
-        return f"linkedin-name:{re.sub(r'[^\w]+|_', '-', name).strip('-')}:{day}"
+        slug = re.sub(r"[\W_]+", "-", name).strip("-")
+        return f"linkedin-name:{slug}:{day}"
     return None
 
 
