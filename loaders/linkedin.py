@@ -57,20 +57,19 @@ from __future__ import annotations
 
 import re
 import time
-import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote
 
 import numpy as np
 import pandas as pd
 
 from engine.db import Database
 from engine.errors import InvalidInput, UsageError
+from engine.people import normalise_name, normalise_url
 from loaders.interactions import (
     HALF_LIFE_DAYS,
     Interactions,
@@ -165,32 +164,6 @@ class Export:
 
 
 # ------------------------------------------------------------------------ identity
-def normalise_url(url: str) -> str | None:
-    """A profile URL in one canonical spelling (``None`` for an empty cell): lower
-    case, ``https://www.``, no query, no trailing slash, percent-encoding decoded.
-
-    >>> normalise_url(" HTTPS://LinkedIn.com/in/Ann-Lee/?trk=x ")
-    'https://www.linkedin.com/in/ann-lee'
-    >>> normalise_url("linkedin.com/in/jos%C3%A9-ruiz")
-    'https://www.linkedin.com/in/josé-ruiz'
-    """
-    u = unquote(url.strip()).lower()
-    if not u:
-        return None
-    u = re.sub(r"^https?://", "", u).split("?")[0].split("#")[0].rstrip("/")
-    u = re.sub(r"^([a-z]{2,3}\.)?(www\.)?linkedin\.com", "www.linkedin.com", u)
-    return "https://" + u
-
-
-def normalise_name(name: str) -> str:
-    """A name as compared across exports: Unicode NFKC, case folded, single spaces.
-
-    >>> normalise_name(" Priyanka  BOSE ")
-    'priyanka bose'
-    """
-    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
-
-
 def connection_key(name: str | None, connected_on: date | None) -> str | None:
     """The key of a connection known by neither URL nor e-mail: ``name|YYYY-MM-DD``.
 
