@@ -86,6 +86,7 @@ __all__ = [
     "Connection",
     "Contact",
     "Export",
+    "Known",
     "Message",
     "connection_key",
     "load_linkedin",
