@@ -4,8 +4,9 @@ Three formats, one graph model (see ``loaders/README.md``):
 
 * :func:`load_csv`: a people file (``id,name,...``) and a ties file
   (``source,target,strength,...``), with explicit strengths;
-* :func:`load_interactions`: interaction logs (``from,to,timestamp[,channel]``), with
-  strengths derived from frequency, recency, reciprocity and multiplexity;
+* :func:`load_interactions`: interaction logs (``from,to,timestamp[,channel,duration,
+  group,message_id]``), with strengths derived as P(close) (:func:`derive_strengths`;
+  :func:`load_interaction_frame` for a DataFrame of interactions);
 * :func:`load_linkedin`: LinkedIn data exports, one directory per team member.
 
 Each validates its whole input before writing anything, raises
@@ -14,7 +15,13 @@ batched ``UNWIND`` transactions, and returns a :class:`LoadSummary`.
 """
 
 from loaders.csv_files import load_csv, read_people, read_ties
-from loaders.interactions import derive_ties, load_interactions, strength_from_signals
+from loaders.interactions import (
+    derive_strengths,
+    derive_ties,
+    load_interaction_frame,
+    load_interactions,
+    strength_from_signals,
+)
 from loaders.linkedin import load_linkedin, plan_linkedin, read_export
 from loaders.model import LoadSummary, People, Progress, Ties, canonical, tie_properties
 from loaders.writer import DEFAULT_BATCH_SIZE, write_people, write_ties
@@ -26,8 +33,10 @@ __all__ = [
     "Progress",
     "Ties",
     "canonical",
+    "derive_strengths",
     "derive_ties",
     "load_csv",
+    "load_interaction_frame",
     "load_interactions",
     "load_linkedin",
     "plan_linkedin",

@@ -1,67 +1,78 @@
-"""Tie strength derived from an interaction history (metadata only).
+r"""Tie strength derived from an interaction history (metadata only).
 
 A log has one row per interaction (an email, a meeting, a call, a message)::
 
-    from,to,timestamp,channel
-    ann,bob,2024-03-01T09:30:00Z,email
-    bob,ann,2024-03-02,call
+    from,to,timestamp,channel,duration,group,message_id
+    ann,bob,2024-03-01T09:30:00Z,email,,m-17,<abc@mail>
+    bob,ann,2024-03-02,call,340,,
 
-``from`` and ``to`` are person ids, ``timestamp`` is ISO 8601 (a date, or a date and
-time; without an offset it is taken as UTC), ``channel`` is optional. Nothing about
-the content is needed.
+``from``, ``to`` and ``timestamp`` are required; the other columns are optional. Nothing
+about the content is needed. Other loaders (mail, calendars) call
+:func:`derive_strengths` with a :class:`pandas.DataFrame` of the same rows (columns
+``source``, ``target``, ``timestamp`` ...), and :func:`load_interaction_frame` to write
+the result.
 
-The strength model
-------------------
-Granovetter (1973) defines the strength of a tie as a combination of "the amount of
-time, the emotional intensity, the intimacy (mutual confiding), and the reciprocal
-services which characterize the tie"; Gilbert and Karahalios (2009) predicted it from
-interaction records and found recency ("days since last communication") the single
-strongest predictor, with intensity (how much is exchanged) and intimacy next. From
-metadata we can measure four of those signals for a pair {a, b}:
+The strength model (calibrated)
+-------------------------------
+A derived strength is **the estimated probability that the tie is a close one**: a
+logistic model of the tie's interaction signals whose coefficients were fit on
+SocioPatterns' high-school contacts with the students' friendship survey as truth
+(close = either named the other a friend; Mastrandrea et al. 2015), and checked on a
+held-out half of the pairs (``bench/bench_strength.py``). So a tie of strength 0.5 is,
+on that calibration, as likely close as not, and :data:`STRONG_PROBABILITY` (0.5) is the
+natural "strong" threshold. The signals follow Granovetter (1973) ("the amount of time,
+the emotional intensity, the intimacy ... and the reciprocal services") as measured by
+Marsden and Campbell (1984), who found time spent and closeness the best indicators, and
+Gilbert and Karahalios (2009), who predicted strength from interaction records:
 
-* **frequency and recency** together: each interaction ``i`` counts
-  :math:`2^{-\\Delta t_i / h}`, where :math:`\\Delta t_i` is its age in days at the
-  reference date and ``h`` the half-life (``--half-life``, default 180 days), so a
-  fresh interaction counts 1 and one a half-life old counts 1/2. Summed per
-  direction: :math:`w_{ab}` (from a to b) and :math:`w_{ba}`, :math:`w = w_{ab} + w_{ba}`;
-* **reciprocity**: :math:`r = 2 \\min(w_{ab}, w_{ba}) / w \\in [0, 1]`, 1 when the
-  exchange is balanced, 0 when it only ever goes one way (reciprocal services);
-* **multiplexity**: ``k``, the number of distinct channels the pair uses (a tie carried
-  by email *and* meetings *and* calls is stronger than one by email alone;
-  Haythornthwaite 2002 calls this media multiplexity).
-
-They combine into an effective volume and saturate into (0, 1]:
+* **volume** ``V``: each interaction counts :math:`2^{-\Delta t / h} / (n_g - 1)`: its age
+  :math:`\Delta t` in days at the reference date against the half-life ``h``, divided
+  by the number of *other* people in its group :math:`n_g - 1` (a message to four
+  people, or a meeting of five, says a quarter as much about each tie as a one-to-one;
+  Newman 2001 weighs co-authorships the same way); the directed part of the volume is
+  scaled by :math:`(1 + r)/2` with the reciprocity :math:`r = 2\min(w_{ab}, w_{ba})/w`
+  (one-sided exchanges count half), while undirected interactions (face to face,
+  meetings, calls logged by both ends) count in full for both people; and the whole by
+  :math:`1 + (k - 1)/2` for ``k`` channels (multiplexity, Haythornthwaite 2002);
+* **time** ``D``: the total duration in minutes, weighted the same way (only when the
+  pair's rows carry a ``duration``);
 
 .. math::
 
-    x = w \\cdot \\frac{1 + r}{2} \\cdot \\Big(1 + \\frac{k - 1}{2}\\Big), \\qquad
-    \\text{strength} = \\max\\big(\\epsilon,\\; 1 - (1 - s_0)\\, e^{-x / x_0}\\big)
+    p = \sigma\big(\beta_0 + \beta_V \ln(1 + V) + \beta_D \ln(1 + D)\big)
 
-with scale :math:`x_0 = 10`, floor :math:`\\epsilon = 0.001` (a tie that exists is never
-0) and base :math:`s_0` = 0 (LinkedIn uses 0.1: a connection with no messages is a weak
-tie). One fresh one-way email gives 0.049 (weak); ten balanced recent exchanges on one
-channel give 0.63; thirty on two channels give 0.99. The reference date is the latest
-interaction in the log (``--as-of`` to choose another; later interactions are ignored),
-never the clock, so loading the same log twice gives the same strengths.
+with the coefficients :data:`WITH_DURATION` when the pair has durations and
+:data:`WITHOUT_DURATION` otherwise (:func:`probability_from_signals`).
+
+The reference date is ``as_of`` or else the latest interaction, never a date after the
+time of the load: such rows are refused (or, in a frame, left out and counted).
 
 A strength given explicitly in a ties file wins over this one (see
 :func:`loaders.model.tie_properties`). Each load replaces the derived strength of the
 pairs in its logs; give every log of the same history in one command.
 
+:func:`derive_ties` keeps the earlier saturating model, :func:`strength_from_signals`,
+for LinkedIn messages (base 0.1) and as the benchmark's "old model".
+
 References
 ----------
 Granovetter, M. S. (1973). The strength of weak ties. *American Journal of Sociology*
-78(6), 1360-1380. Gilbert, E. and Karahalios, K. (2009). Predicting tie strength with
-social media. *Proc. CHI 2009*, 211-220. Haythornthwaite, C. (2002). Strong, weak, and
-latent ties and the impact of new media. *The Information Society* 18(5), 385-401.
+78(6), 1360-1380. Marsden, P. V. and Campbell, K. E. (1984). Measuring tie strength.
+*Social Forces* 63(2), 482-501. Gilbert, E. and Karahalios, K. (2009). Predicting tie
+strength with social media. *Proc. CHI 2009*, 211-220. Haythornthwaite, C. (2002).
+Strong, weak, and latent ties and the impact of new media. *The Information Society*
+18(5), 385-401. Newman, M. E. J. (2001). Scientific collaboration networks. II.
+*Physical Review E* 64, 016132. Mastrandrea, R., Fournet, J. and Barrat, A. (2015).
+Contact patterns in a high school. *PLoS ONE* 10(9), e0136497.
 """
 
 from __future__ import annotations
 
+import math
 import time
-from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -75,22 +86,75 @@ from loaders.tables import ProblemLog, read_table
 from loaders.writer import DEFAULT_BATCH_SIZE, preparing, write_load
 
 __all__ = [
+    "DUPLICATE_SECONDS",
     "FLOOR",
+    "FUTURE_TOLERANCE",
     "HALF_LIFE_DAYS",
+    "PLACEHOLDERS",
     "SCALE",
+    "STRONG_PROBABILITY",
+    "COEFFICIENTS",
+    "UNTIMED_MINUTES",
+    "DerivedTies",
     "Interactions",
+    "check_half_life",
     "count_after",
+    "derive_strengths",
     "derive_ties",
+    "load_interaction_frame",
     "load_interactions",
     "parse_timestamps",
+    "probability_from_signals",
+    "read_interaction_frame",
     "read_interactions",
     "strength_from_signals",
+    "tie_signals",
 ]
 
+#: Default half-life of an interaction's weight, in days (see loaders/README.md).
 HALF_LIFE_DAYS = 180.0
+#: Two rows of the same pair and channel (and direction, on a directed channel) at most
+#: this many seconds apart are one interaction logged twice (both parties' logs).
+DUPLICATE_SECONDS = 10.0
+#: Timestamps later than the time of the load by more than this are refused.
+FUTURE_TOLERANCE = timedelta(days=1)
+#: Values of ``from``/``to`` that name nobody (compared stripped, in lower case).
+PLACEHOLDERS = frozenset(
+    {
+        "",
+        "-",
+        "?",
+        "nan",
+        "none",
+        "null",
+        "n/a",
+        "na",
+        "unknown",
+        "anonymous",
+        "private",
+        "private number",
+        "withheld",
+        "undisclosed-recipients",
+        "undisclosed-recipients:;",
+    }
+)
+#: The derived strength is P(close); a tie is strong when it is more likely close than not.
+STRONG_PROBABILITY = 0.5
+#: A row without a duration counts as this many minutes together.
+UNTIMED_MINUTES = 1.0
+#: Added to each person's total when taking a tie's share of it, so that one short
+#: interaction with one person is not a whole life's worth.
+SHARE_PRIOR_MINUTES = 240.0
+#: (intercept, coefficient of ln(share)): maximum likelihood on the training half of the
+#: high-school contact episodes (``bench/bench_strength.py --fit``, 2026-12-03).
+COEFFICIENTS = (5.13, 1.12)
+
+# The earlier saturating model (LinkedIn, and the benchmark's "old model").
 SCALE = 10.0
 FLOOR = 0.001
 LOG_COLUMNS = ("from", "to", "timestamp")
+OPTIONAL_COLUMNS = ("channel", "duration", "group", "message_id")
+FRAME_COLUMNS = ("source", "target", "timestamp")
 
 
 @dataclass(frozen=True)
@@ -107,6 +171,372 @@ class Interactions:
         return len(self.sender)
 
 
+@dataclass
+class DerivedTies:
+    """What :func:`derive_strengths` returns: the ties and the rows it left out.
+
+    ``left_out`` counts rows by reason: ``"self"`` (an interaction with oneself),
+    ``"placeholder"`` (the other side empty or a placeholder such as ``unknown``),
+    ``"duplicate"`` (the same interaction logged twice), ``"future"`` (later than the
+    time of the load), ``"after_as_of"`` (later than ``as_of``).
+    """
+
+    ties: Ties
+    left_out: dict[str, int] = field(default_factory=dict)
+    #: the reference date used for recency (None when no row was left to use)
+    as_of: datetime | None = None
+
+
+def check_half_life(half_life_days: float) -> float:
+    """The half-life, if it is a finite positive number of days; else :class:`UsageError`.
+
+    >>> check_half_life(90)
+    90.0
+    >>> check_half_life(float("nan"))
+    Traceback (most recent call last):
+    ...
+    engine.errors.UsageError: the half-life must be a finite positive number of days, not nan
+    """
+    value = float(half_life_days)
+    if not math.isfinite(value) or value <= 0:
+        raise UsageError(f"the half-life must be a finite positive number of days, not {value}")
+    return value
+
+
+def probability_from_signals(share: np.ndarray | float) -> np.ndarray:
+    r"""P(close) from a tie's share of its two people's interactions.
+
+    .. math:: p = \sigma(\beta_0 + \beta_s \ln s) = \frac{1}{1 + e^{-\beta_0} s^{-\beta_s}}
+
+    with :math:`(\beta_0, \beta_s)` = :data:`COEFFICIENTS`. A share of 0.1% gives 0.07,
+    of 1% 0.49 (as likely close as not), of 5% 0.86:
+
+    >>> [round(float(p), 2) for p in probability_from_signals([0.001, 0.01, 0.05])]
+    [0.07, 0.49, 0.86]
+    """
+    b0, bs = COEFFICIENTS
+    sh = np.log(np.clip(np.atleast_1d(np.asarray(share, dtype=np.float64)), 1e-12, 1.0))
+    return 1.0 / (1.0 + np.exp(-(b0 + bs * sh)))
+
+
+def tie_signals(
+    interactions: pd.DataFrame,
+    *,
+    undirected_channels: Collection[str] = (),
+    half_life_days: float = HALF_LIFE_DAYS,
+    as_of: datetime | None = None,
+    now: datetime | None = None,
+    duplicate_seconds: float = DUPLICATE_SECONDS,
+) -> tuple[pd.DataFrame, dict[str, int], pd.Timestamp | None]:
+    r"""The model's signals per pair (see :func:`derive_strengths` for the frame).
+
+    Returns ``(signals, left_out, reference date)``; ``signals`` has one row per pair
+    ``a < b`` (sorted) with ``amount`` (weighted minutes, module doc), ``share``
+    (:math:`\sqrt{s_{ab} s_{ba}}`), ``reciprocity``, ``n`` (interactions after
+    de-duplication), ``last`` (UTC), ``k`` (channels), ``channels`` (sorted list),
+    ``minutes`` (weighted minutes of the rows with a duration) and ``timed`` (how many
+    rows had one).
+    """
+    half_life = check_half_life(half_life_days)
+    missing = [c for c in FRAME_COLUMNS if c not in interactions.columns]
+    if missing:
+        raise UsageError(f"an interaction frame needs the columns {missing}")
+    left_out: dict[str, int] = {}
+    n = len(interactions)
+    src = _ids(interactions["source"])
+    dst = _ids(interactions["target"])
+    ts = pd.DatetimeIndex(pd.to_datetime(interactions["timestamp"], utc=True)).as_unit("us")
+    channel = _optional_str(interactions, "channel", n)
+    duration = (
+        pd.to_numeric(interactions["duration"], errors="coerce").to_numpy(dtype=np.float64)
+        if "duration" in interactions.columns
+        else np.full(n, np.nan)
+    )
+    group = _optional_str(interactions, "group", n)
+    message = _optional_str(interactions, "message_id", n)
+
+    keep = np.ones(n, dtype=bool)
+
+    def drop(mask: np.ndarray, reason: str) -> None:
+        hit = mask & keep
+        left_out[reason] = left_out.get(reason, 0) + int(hit.sum())
+        keep[hit] = False
+
+    drop(_placeholder(src) | _placeholder(dst), "placeholder")
+    drop(src == dst, "self")
+    drop(np.asarray(ts.isna()), "no_timestamp")
+    limit = _in_utc(pd.Timestamp(now if now is not None else datetime.now(UTC)))
+    drop(np.asarray(ts > limit + FUTURE_TOLERANCE), "future")
+    ref: pd.Timestamp | None = None
+    if keep.any():
+        ref = _in_utc(pd.Timestamp(as_of)) if as_of is not None else ts[keep].max()
+        drop(np.asarray(ts > ref), "after_as_of")
+    left_out = {k: v for k, v in left_out.items() if v}
+    if not keep.any() or ref is None:
+        return _NO_SIGNALS.copy(), left_out, ref
+
+    a, b = canonical(src[keep], dst[keep])
+    # integer codes: people, pairs (ia * people + ib) and channels, for fast grouping
+    m = len(a)
+    person, people = pd.factorize(np.concatenate([a, b]))
+    ia, ib = person[:m].astype(np.int64), person[m:].astype(np.int64)
+    chan, chan_names = pd.factorize(channel[keep])
+    frame = pd.DataFrame(
+        {
+            "pair": ia * len(people) + ib,
+            "chan": chan.astype(np.int64),
+            "forward": src[keep] == a,
+            "undirected": np.isin(channel[keep], list(undirected_channels)),
+            "t": ts[keep].asi8,
+            "duration": duration[keep],
+        }
+    )
+    if (group[keep] != "").any():  # (only then: object columns slow every copy)
+        frame["group"] = group[keep]
+        frame["src"] = person[:m]  # the smaller id's code, and the larger's
+        frame["dst"] = person[m:]
+    if (message[keep] != "").any():
+        frame["message"] = message[keep]
+    frame, duplicates = _without_duplicates(frame, duplicate_seconds)
+    if duplicates:
+        left_out["duplicate"] = duplicates
+
+    age_days = (ref.value // 1000 - frame["t"].to_numpy()) / 86400e6  # microseconds
+    weight = np.exp2(-age_days / half_life) * _group_weight(frame)
+    dur = frame["duration"].to_numpy()
+    timed = ~np.isnan(dur)
+    amount = weight * np.where(timed, np.nan_to_num(dur) / 60.0, UNTIMED_MINUTES)
+    undirected = frame["undirected"].to_numpy()
+    forward = frame["forward"].to_numpy()
+    frame["x_und"] = np.where(undirected, amount, 0.0)
+    frame["x_ab"] = np.where(~undirected & forward, amount, 0.0)
+    frame["x_ba"] = np.where(~undirected & ~forward, amount, 0.0)
+    frame["minutes"] = np.where(timed, amount, 0.0)
+    agg = frame.groupby("pair", sort=True).agg(
+        x_und=("x_und", "sum"),
+        x_ab=("x_ab", "sum"),
+        x_ba=("x_ba", "sum"),
+        minutes=("minutes", "sum"),
+        timed=("duration", "count"),
+        n=("t", "size"),
+        last=("t", "max"),
+    )
+    pair = agg.index.to_numpy()
+    pa, pb = pair // len(people), pair % len(people)
+    combos = np.unique(frame["pair"].to_numpy() * len(chan_names) + frame["chan"].to_numpy())
+    starts = np.flatnonzero(np.diff(combos // len(chan_names), prepend=-1))
+    names = np.asarray(chan_names, dtype=object)[combos % len(chan_names)]
+    channels = [sorted(c.tolist()) for c in np.split(names, starts[1:])]
+    x_ab, x_ba = agg["x_ab"].to_numpy(), agg["x_ba"].to_numpy()
+    x_dir = x_ab + x_ba
+    with np.errstate(invalid="ignore", divide="ignore"):
+        r = np.where(x_dir > 0, 2.0 * np.minimum(x_ab, x_ba) / x_dir, 1.0)
+    k = np.array([len(c) for c in channels], dtype=np.float64)
+    x = (agg["x_und"].to_numpy() + x_dir * (1.0 + r) / 2.0) * (1.0 + (k - 1.0) / 2.0)
+    total = np.bincount(pa, x, len(people)) + np.bincount(pb, x, len(people))
+    signals = pd.DataFrame(
+        {
+            "a": np.asarray(people, dtype=object)[pa],
+            "b": np.asarray(people, dtype=object)[pb],
+            "amount": x,
+            "share": _share(x, total[pa], total[pb]),
+            "reciprocity": r,
+            "n": agg["n"].to_numpy(),
+            "last": pd.to_datetime(agg["last"].to_numpy(), unit="us", utc=True),
+            "k": k.astype(np.int64),
+            "channels": channels,
+            "minutes": agg["minutes"].to_numpy(),
+            "timed": agg["timed"].to_numpy(),
+        }
+    )
+    signals = signals.sort_values(["a", "b"], kind="stable").reset_index(drop=True)
+    return signals, left_out, ref
+
+
+_NO_SIGNALS = pd.DataFrame(
+    columns=[
+        "a",
+        "b",
+        "amount",
+        "share",
+        "reciprocity",
+        "n",
+        "last",
+        "k",
+        "channels",
+        "minutes",
+        "timed",
+    ]
+)
+
+
+def _share(x: np.ndarray, total_a: np.ndarray, total_b: np.ndarray) -> np.ndarray:
+    r""":math:`\sqrt{s_{ab} s_{ba}}`, :math:`s_{ab} = x_{ab} / (x_0 + X_a)`, :math:`X_a` the
+    sum of a's amounts: the tie's share of each person's interactions (Burt's 1992
+    proportional tie strength), with the prior :math:`x_0` = :data:`SHARE_PRIOR_MINUTES`.
+    Here a spends 300 minutes with b and 100 with c (b and c nobody else):
+    :math:`\sqrt{300/640 \cdot 300/540}` and :math:`\sqrt{100/640 \cdot 100/340}`:
+
+    >>> ab_ac = _share(np.array([300.0, 100.0]), np.array([400.0, 400.0]), np.array([300.0, 100.0]))
+    >>> [round(float(x), 3) for x in ab_ac]
+    [0.51, 0.214]
+    """
+    return np.sqrt(x / (total_a + SHARE_PRIOR_MINUTES) * x / (total_b + SHARE_PRIOR_MINUTES))
+
+
+def derive_strengths(
+    interactions: pd.DataFrame,
+    *,
+    undirected_channels: Collection[str] = (),
+    half_life_days: float = HALF_LIFE_DAYS,
+    as_of: datetime | None = None,
+    now: datetime | None = None,
+    duplicate_seconds: float = DUPLICATE_SECONDS,
+    source: str = "interactions",
+) -> DerivedTies:
+    """One tie per pair of people who interacted, with strength = P(close) (module doc).
+
+    ``interactions`` has one row per interaction and the columns
+
+    * ``source``, ``target``: person ids (str). Rows with oneself, or whose other side is
+      empty, NaN or a :data:`PLACEHOLDERS` value, are left out and counted;
+    * ``timestamp``: when (datetime64, UTC; naive values are taken as UTC);
+    * ``channel`` (optional, str): ``email``, ``meeting``, ... Rows on a channel named in
+      ``undirected_channels`` have no direction: they count for both people and never
+      as one-sided (face to face, meetings, calls logged by both ends);
+    * ``duration`` (optional, float seconds, NaN where unknown): a row counts its minutes;
+      a row without a duration counts :data:`UNTIMED_MINUTES`;
+    * ``group`` (optional, str, "" where none): a shared message, meeting or
+      conversation id. A group with ``n`` participants (all the people its rows name)
+      weighs ``1/(n - 1)`` per tie;
+    * ``message_id`` (optional, str, "" where none): rows of the same pair with the same
+      message id are one interaction. Without one, rows of the same pair, channel (and
+      direction, on a directed channel) at most ``duplicate_seconds`` apart are one.
+
+    ``as_of`` (default: the latest interaction) is the reference date for recency;
+    later rows are left out. Rows later than ``now`` (default: the clock) by more than
+    :data:`FUTURE_TOLERANCE` are left out and counted, and never set the reference
+    date. Each tie carries ``interactions`` (count after de-duplication),
+    ``last_interaction`` (UTC), ``channels`` (when the frame has a channel column) and
+    ``minutes`` (weighted minutes, when the pair's rows have durations).
+
+    >>> frame = pd.DataFrame({"source": ["ann", "ann", "bob"], "target": ["bob", "bob", "bob"],
+    ...     "timestamp": pd.to_datetime(["2024-01-01", "2024-01-01", "2024-01-02"], utc=True)})
+    >>> derived = derive_strengths(frame)
+    >>> derived.left_out, len(derived.ties)
+    ({'self': 1, 'duplicate': 1}, 1)
+    """
+    signals, left_out, ref = tie_signals(
+        interactions,
+        undirected_channels=undirected_channels,
+        half_life_days=half_life_days,
+        as_of=as_of,
+        now=now,
+        duplicate_seconds=duplicate_seconds,
+    )
+    if len(signals) == 0 or ref is None:
+        return DerivedTies(Ties.empty(source), left_out, None if ref is None else _utc(ref))
+    strength = np.clip(
+        probability_from_signals(signals["share"].to_numpy()),
+        FLOOR,
+        1.0,
+    )
+    has_channel = "channel" in interactions.columns
+    props: list[dict[str, Any]] = []
+    for n, last, channels, timed, minutes in zip(
+        signals["n"].tolist(),
+        signals["last"].tolist(),
+        signals["channels"].tolist(),
+        signals["timed"].tolist(),
+        signals["minutes"].tolist(),
+        strict=True,
+    ):
+        p: dict[str, Any] = {"interactions": int(n), "last_interaction": _utc(last)}
+        if has_channel:
+            p["channels"] = channels
+        if timed:
+            p["minutes"] = round(float(minutes), 1)
+        props.append(p)
+    ties = Ties(
+        signals["a"].to_numpy(dtype=object),
+        signals["b"].to_numpy(dtype=object),
+        strength.astype(np.float64),
+        source,
+        props,
+    )
+    return DerivedTies(ties, left_out, _utc(ref))
+
+
+def _ids(values: pd.Series) -> np.ndarray:
+    """Person ids as strings ("" where missing), stripped."""
+    ids = values.fillna("").astype(str).to_numpy(dtype=object)
+    unique = pd.unique(ids)  # strip each distinct id once, not each row
+    stripped = [u.strip() for u in unique]
+    if all(a == b for a, b in zip(unique, stripped, strict=True)):
+        return ids
+    return pd.Series(ids).map(dict(zip(unique, stripped, strict=True))).to_numpy(dtype=object)
+
+
+def _placeholder(ids: np.ndarray) -> np.ndarray:
+    """Where ``ids`` is empty or a :data:`PLACEHOLDERS` value (any case)."""
+    unique = pd.unique(ids)
+    names = [u for u in unique if u.lower() in PLACEHOLDERS]
+    return pd.Series(ids).isin(names).to_numpy() if names else np.zeros(len(ids), dtype=bool)
+
+
+def _optional_str(frame: pd.DataFrame, name: str, n: int) -> np.ndarray:
+    if name not in frame.columns:
+        return np.full(n, "", dtype=object)
+    return _ids(frame[name])
+
+
+def _group_weight(frame: pd.DataFrame) -> np.ndarray:
+    """``1/(n - 1)`` for a row of a group of ``n`` participants; 1 without a group."""
+    weight = np.ones(len(frame))
+    if "group" not in frame.columns:
+        return weight
+    grouped = frame["group"].to_numpy() != ""
+    if grouped.any():
+        members = pd.concat(
+            [
+                frame.loc[grouped, ["group", "src"]].set_axis(["group", "id"], axis=1),
+                frame.loc[grouped, ["group", "dst"]].set_axis(["group", "id"], axis=1),
+            ]
+        )
+        size = members.groupby("group")["id"].nunique()
+        n = frame.loc[grouped, "group"].map(size).to_numpy(dtype=np.float64)
+        weight[grouped] = 1.0 / np.maximum(n - 1.0, 1.0)
+    return weight
+
+
+def _without_duplicates(frame: pd.DataFrame, seconds: float) -> tuple[pd.DataFrame, int]:
+    """Drop the second logging of an interaction (same message id and pair; else same
+    pair, channel and direction, at most ``seconds`` apart); returns (rows, dropped)."""
+    has_id = (
+        frame["message"].to_numpy() != ""
+        if "message" in frame.columns
+        else np.zeros(len(frame), dtype=bool)
+    )
+    dup = np.zeros(len(frame), dtype=bool)
+    if has_id.any():
+        dup[has_id] = frame.loc[has_id].duplicated(["message", "pair"]).to_numpy()
+    rest = np.flatnonzero(~has_id)
+    if len(rest) > 1:
+        sub = frame[["pair", "chan", "undirected", "forward", "t"]].iloc[rest]
+        # one integer per (pair, channel, direction): 2 undirected, 0/1 directed
+        direction = np.where(sub["undirected"].to_numpy(), 2, sub["forward"].to_numpy())
+        channels = int(frame["chan"].max()) + 1
+        code = (sub["pair"].to_numpy() * channels + sub["chan"].to_numpy()) * 3 + direction
+        t = sub["t"].to_numpy()
+        order = np.lexsort((t, code))
+        same = code[order][1:] == code[order][:-1]
+        gap = np.diff(t[order]) / 1e6  # microseconds to seconds
+        close = np.concatenate([[False], same & (gap <= seconds)])
+        dup[rest[order[close]]] = True
+    return frame.loc[~dup].reset_index(drop=True), int(dup.sum())
+
+
+# ------------------------------------------------------------------------ the earlier model
 def strength_from_signals(
     w_ab: np.ndarray | float,
     w_ba: np.ndarray | float,
@@ -115,7 +545,7 @@ def strength_from_signals(
     scale: float = SCALE,
     base: float = 0.0,
 ) -> np.ndarray:
-    """Strength in (0, 1] from decayed volumes per direction and the number of channels.
+    """The earlier saturating strength in (0, 1], still used for LinkedIn messages.
 
     .. math:: x = w \\frac{1 + r}{2} \\big(1 + \\frac{k - 1}{2}\\big), \\quad
               s = \\max(\\epsilon, 1 - (1 - s_0) e^{-x/x_0})
@@ -165,13 +595,12 @@ def derive_ties(
     base: float = 0.0,
     source: str = "interactions",
 ) -> Ties:
-    """One tie per pair of people who interacted, with the strength of the model above.
+    """One tie per pair with the earlier saturating strength (:func:`strength_from_signals`).
 
-    Each tie also carries ``interactions`` (how many, up to ``as_of``),
-    ``last_interaction`` (UTC) and, when the log names channels, ``channels``.
+    Used for LinkedIn messages (``base`` 0.1). Each tie also carries ``interactions``,
+    ``last_interaction`` (UTC) and, when the events name channels, ``channels``.
     """
-    if half_life_days <= 0:
-        raise UsageError(f"the half-life must be a positive number of days, not {half_life_days}")
+    check_half_life(half_life_days)
     if len(events) == 0:
         return Ties.empty(source)
     ts = events.timestamp
@@ -244,19 +673,25 @@ def parse_timestamps(values: np.ndarray) -> pd.DatetimeIndex:
     return pd.DatetimeIndex(parsed).as_unit("us")
 
 
-def read_interactions(paths: Sequence[Path], problems: ProblemLog) -> Interactions:
-    """Read and check interaction logs; rejected rows go to ``problems``."""
+# ------------------------------------------------------------------------ reading logs
+def read_interaction_frame(
+    paths: Sequence[Path], problems: ProblemLog, *, now: datetime | None = None
+) -> pd.DataFrame:
+    """Read and check interaction logs into the frame :func:`derive_strengths` takes.
+
+    Unreadable rows go to ``problems`` with their line: an empty or unreadable
+    timestamp, one later than ``now`` (default: the clock) by more than
+    :data:`FUTURE_TOLERANCE`, a duration that is not a number of seconds >= 0.
+    Rows with oneself or a placeholder are kept: the model leaves them out and counts them.
+    """
     if not paths:
         raise UsageError("no interaction log to read")
-    parts: list[Interactions] = []
+    limit = _in_utc(pd.Timestamp(now if now is not None else datetime.now(UTC)))
+    parts: list[pd.DataFrame] = []
     for path in paths:
         table = read_table(Path(path), problems)
         table.require(LOG_COLUMNS)
-        src = table.column("from")
-        dst = table.column("to")
         raw_ts = table.column("timestamp")
-        has_channel = "channel" in table.columns
-        channel = table.column("channel") if has_channel else np.full(len(table), "", dtype=object)
         ts = parse_timestamps(raw_ts)
         bad = np.zeros(len(table), dtype=bool)
 
@@ -265,9 +700,6 @@ def read_interactions(paths: Sequence[Path], problems: ProblemLog) -> Interactio
             problems.add(table, rows, reason)
             bad[rows] = True
 
-        reject(src == "", "empty 'from' id")
-        reject(dst == "", "empty 'to' id")
-        reject(src == dst, lambda i, src=src: f"interaction of {src[i]!r} with themself")
         reject(raw_ts == "", "empty timestamp")
         reject(
             np.asarray(ts.isna()),
@@ -276,58 +708,177 @@ def read_interactions(paths: Sequence[Path], problems: ProblemLog) -> Interactio
                 "(like 2024-03-01 or 2024-03-01T09:30:00Z)"
             ),
         )
-        good = ~bad
-        parts.append(Interactions(src[good], dst[good], ts[good], channel[good], has_channel))
+        reject(
+            np.asarray(ts > limit + FUTURE_TOLERANCE),
+            lambda i, raw_ts=raw_ts: (
+                f"timestamp {raw_ts[i]!r} is in the future (after the time of the load, "
+                f"{limit:%Y-%m-%d %H:%M} UTC)"
+            ),
+        )
+        frame = pd.DataFrame(
+            {"source": table.column("from"), "target": table.column("to"), "timestamp": ts}
+        )
+        if "duration" in table.columns:
+            raw = table.column("duration")
+            seconds = pd.to_numeric(pd.Series(raw, dtype=object), errors="coerce").to_numpy(
+                dtype=np.float64
+            )
+            wrong = (raw != "") & ~(np.isfinite(seconds) & (seconds >= 0))
+            reject(
+                wrong,
+                lambda i, raw=raw: f"duration {raw[i]!r} is not a number of seconds (>= 0)",
+            )
+            frame["duration"] = seconds
+        for name in ("channel", "group", "message_id"):
+            if name in table.columns:
+                frame[name] = table.column(name)
+        parts.append(frame.loc[~bad])
+    frame = pd.concat(parts, ignore_index=True)
+    if "channel" in frame.columns:
+        frame["channel"] = frame["channel"].fillna("")
+    return frame
+
+
+def read_interactions(paths: Sequence[Path], problems: ProblemLog) -> Interactions:
+    """Read and check interaction logs as :class:`Interactions` (for the earlier model)."""
+    frame = read_interaction_frame(paths, problems)
+    frame = frame.loc[(frame["source"] != "") & (frame["target"] != "")]
+    frame = frame.loc[frame["source"] != frame["target"]]
+    has_channels = "channel" in frame.columns
     return Interactions(
-        np.concatenate([p.sender for p in parts]),
-        np.concatenate([p.recipient for p in parts]),
-        pd.DatetimeIndex(parts[0].timestamp.append([p.timestamp for p in parts[1:]])),
-        np.concatenate([p.channel for p in parts]),
-        any(p.has_channels for p in parts),
+        frame["source"].to_numpy(dtype=object),
+        frame["target"].to_numpy(dtype=object),
+        pd.DatetimeIndex(frame["timestamp"]),
+        frame["channel"].to_numpy(dtype=object)
+        if has_channels
+        else np.full(len(frame), "", dtype=object),
+        has_channels,
     )
+
+
+# ------------------------------------------------------------------------ loading
+def load_interaction_frame(
+    db: Database,
+    interactions: pd.DataFrame,
+    *,
+    undirected_channels: Collection[str] = (),
+    half_life_days: float = HALF_LIFE_DAYS,
+    as_of: datetime | None = None,
+    now: datetime | None = None,
+    source: str = "interactions",
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    progress: Progress | None = None,
+    dry_run: bool = False,
+) -> LoadSummary:
+    """Derive strengths from a frame of interactions (:func:`derive_strengths`) and write
+    them, creating the people they name (with just their ``id``) when missing.
+
+    Each pair's ``strength_<source>`` is set; its ``strength`` follows unless a ties file
+    gave it explicitly. The summary counts the rows the model left out.
+    """
+    check_half_life(half_life_days)
+    started = time.perf_counter()
+    with preparing(db, schema=not dry_run) as state:
+        return _derive_and_write(
+            db,
+            state,
+            interactions,
+            started=started,
+            undirected_channels=undirected_channels,
+            half_life_days=half_life_days,
+            as_of=as_of,
+            now=now,
+            source=source,
+            batch_size=batch_size,
+            progress=progress,
+            dry_run=dry_run,
+        )
 
 
 def load_interactions(
     db: Database,
     paths: Sequence[Path],
     *,
+    undirected_channels: Collection[str] = (),
     half_life_days: float = HALF_LIFE_DAYS,
     as_of: datetime | None = None,
+    now: datetime | None = None,
     skip_invalid: bool = False,
     batch_size: int = DEFAULT_BATCH_SIZE,
     progress: Progress | None = None,
     dry_run: bool = False,
 ) -> LoadSummary:
-    """Derive tie strengths from interaction logs and write them.
+    """Derive tie strengths from interaction logs (:func:`read_interaction_frame`) and
+    write them (:func:`load_interaction_frame`).
 
-    People named in the logs are created (with just their ``id``) when missing. Each
-    pair's ``strength_interactions`` is set; its ``strength`` follows unless a ties file
-    gave it explicitly. Validation, ``skip_invalid`` and ``dry_run`` work as in
+    Validation, ``skip_invalid`` and ``dry_run`` work as in
     :func:`loaders.csv_files.load_csv`.
     """
     if not paths:
         raise UsageError("no interaction log to load")
-    if half_life_days <= 0:
-        raise UsageError(f"the half-life must be a positive number of days, not {half_life_days}")
+    check_half_life(half_life_days)
     started = time.perf_counter()
     with preparing(db, schema=not dry_run) as state:
         problems = ProblemLog()
-        events = read_interactions(paths, problems)
+        frame = read_interaction_frame(paths, problems, now=now)
         rejects = problems.settle(skip_invalid)
-        ties = derive_ties(events, half_life_days=half_life_days, as_of=as_of)
-        ids = pd.unique(np.concatenate([ties.a, ties.b])).tolist() if len(ties) else []
-
-        summary = write_load(
+        return _derive_and_write(
             db,
-            People.bare(sorted(ids)),
-            ties,
-            state=state,
+            state,
+            frame,
+            started=started,
+            undirected_channels=undirected_channels,
+            half_life_days=half_life_days,
+            as_of=as_of,
+            now=now,
             batch_size=batch_size,
             progress=progress,
-            read_seconds=time.perf_counter() - started,
+            dry_run=dry_run,
             rejected=len(problems),
             rejects_files=rejects,
-            dry_run=dry_run,
         )
-        summary.after_as_of = count_after(events.timestamp, as_of)
-        return summary
+
+
+def _derive_and_write(
+    db: Database,
+    state: Any,
+    interactions: pd.DataFrame,
+    *,
+    started: float,
+    undirected_channels: Collection[str],
+    half_life_days: float,
+    as_of: datetime | None,
+    now: datetime | None,
+    batch_size: int,
+    progress: Progress | None,
+    dry_run: bool,
+    source: str = "interactions",
+    rejected: int = 0,
+    rejects_files: list[Path] | None = None,
+) -> LoadSummary:
+    derived = derive_strengths(
+        interactions,
+        undirected_channels=undirected_channels,
+        half_life_days=half_life_days,
+        as_of=as_of,
+        now=now,
+        source=source,
+    )
+    ties = derived.ties
+    ids = pd.unique(np.concatenate([ties.a, ties.b])).tolist() if len(ties) else []
+    summary = write_load(
+        db,
+        People.bare(sorted(ids)),
+        ties,
+        state=state,
+        batch_size=batch_size,
+        progress=progress,
+        read_seconds=time.perf_counter() - started,
+        rejected=rejected,
+        rejects_files=rejects_files or [],
+        dry_run=dry_run,
+    )
+    left = dict(derived.left_out)
+    summary.after_as_of = left.pop("after_as_of", 0)
+    summary.left_out = left
+    return summary

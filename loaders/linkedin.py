@@ -110,11 +110,8 @@ MESSAGE_DATE_FORMAT = "%m/%d/%y, %I:%M %p"
 UNNAMED_SENDERS = frozenset({"linkedin member", "linkedin"})
 _YES = frozenset({"yes", "true", "1"})
 
-#: What the summary says about rows and messages left out.
-HIDDEN = "hidden connections (blank rows)"
-SPAM = "messages in SPAM"
-DRAFTS = "draft messages"
-SPONSORED = "messages from senders who are not connections (sponsored, LinkedIn Member)"
+#: Why rows and messages are left out (the summary says it in words: loaders.model).
+HIDDEN, SPAM, DRAFTS, SPONSORED = "hidden", "spam", "draft", "sponsored"
 
 
 @dataclass(frozen=True)

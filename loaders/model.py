@@ -122,8 +122,9 @@ class LoadSummary:
     #: ``--as-of`` (load-interactions, load-linkedin): interactions (or LinkedIn messages)
     #: later than that date, left out of the strengths
     after_as_of: int = 0
-    #: rows or records skipped on purpose (not rejected), by what they are, e.g.
-    #: LinkedIn's blank rows for hidden members or messages in SPAM
+    #: rows left out on purpose (not rejected), by reason: load-interactions (``"self"``,
+    #: ``"placeholder"``, ``"duplicate"``, ``"future"``; see ``loaders.interactions``) and
+    #: load-linkedin (``"hidden"``, ``"spam"``, ``"draft"``, ``"sponsored"``; loaders.linkedin)
     left_out: dict[str, int] = field(default_factory=dict)
 
     def __str__(self) -> str:
@@ -144,8 +145,8 @@ class LoadSummary:
             text += f"; {self.duplicates_merged} duplicate ties merged"
         if self.after_as_of:
             text += f"; {self.after_as_of} interactions after --as-of ignored"
-        if self.left_out:
-            text += "; left out: " + ", ".join(f"{n} {what}" for what, n in self.left_out.items())
+        for reason, count in self.left_out.items():
+            text += f"; {count} {_LEFT_OUT.get(reason, reason + ' rows')} left out"
         if self.synced is not None:
             people, ties, fallen = self.synced
             back = "to go back" if self.dry_run else "back"
@@ -157,6 +158,19 @@ class LoadSummary:
             parts = ", ".join(f"{k} {v:.1f}" for k, v in self.seconds.items())
             text += f"; {sum(self.seconds.values()):.1f} s ({parts})"
         return text
+
+
+_LEFT_OUT = {
+    "hidden": "hidden connections (blank rows)",
+    "spam": "messages in SPAM",
+    "draft": "draft messages",
+    "sponsored": "messages from senders who are not connections (sponsored, LinkedIn Member)",
+    "self": "interactions with oneself",
+    "placeholder": "interactions with an empty or placeholder id",
+    "duplicate": "duplicate interactions",
+    "future": "interactions dated after the load",
+    "no_timestamp": "interactions without a timestamp",
+}
 
 
 # ------------------------------------------------------------------------ rules

@@ -20,9 +20,10 @@ from typing import Any, TypeVar
 import click
 
 import loaders
+from engine.errors import UsageError
 from engine.settings import ConnectionSettings
 from loaders import LoadSummary, Progress
-from loaders.interactions import HALF_LIFE_DAYS
+from loaders.interactions import HALF_LIFE_DAYS, check_half_life
 from loaders.writer import DEFAULT_BATCH_SIZE
 from powerconnect.options import connection_options, open_database
 
@@ -59,6 +60,14 @@ def load_options(f: F) -> F:
     return f
 
 
+def _half_life(ctx: click.Context, param: click.Parameter, value: float) -> float:
+    """Refuse nan, inf, 0 and negative half-lives (FloatRange lets nan through)."""
+    try:
+        return check_half_life(value)
+    except UsageError as e:
+        raise click.BadParameter(str(e)) from None
+
+
 def strength_options(f: F) -> F:
     """--half-life and --as-of, for the loaders that derive strengths."""
     f = click.option(
@@ -70,7 +79,8 @@ def strength_options(f: F) -> F:
     f = click.option(
         "--half-life",
         "half_life",
-        type=click.FloatRange(min=0, min_open=True),
+        type=float,
+        callback=_half_life,
         default=HALF_LIFE_DAYS,
         show_default=True,
         metavar="DAYS",
@@ -155,34 +165,48 @@ def load(
     required=True,
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
 )
+@click.option(
+    "--undirected-channel",
+    "undirected_channels",
+    multiple=True,
+    metavar="CHANNEL",
+    help="A channel whose rows have no direction (face to face, meetings, calls logged by "
+    "both ends): they count for both people, never as one-sided. Repeatable",
+)
 @strength_options
 @load_options
 @connection_options
 def load_interactions(
     settings: ConnectionSettings,
     logs: tuple[Path, ...],
+    undirected_channels: tuple[str, ...],
     half_life: float,
     as_of: datetime | None,
     skip_invalid: bool,
     dry_run: bool,
     batch_size: int,
 ) -> None:
-    """Derive tie strengths from interaction logs (from,to,timestamp[,channel]).
+    """Derive tie strengths from interaction logs
+    (from,to,timestamp[,channel,duration,group,message_id]).
 
-    Strength grows with how often two people interact, how recently (exponential
-    decay with --half-life), whether both directions occur, and on how many channels;
-    see loaders/README.md. Give all logs of one history in one command. People named
-    in a log are created if missing. An explicit strength from `powerconnect load`
-    always wins over a derived one.
+    A derived strength is the estimated probability that the tie is a close one
+    (0.5: as likely close as not), from how much two people interact (weighted by
+    recency with --half-life, by group size, by reciprocity and channels) and how
+    long (duration, seconds); see loaders/README.md. The same interaction logged twice
+    counts once; rows with oneself or an empty or placeholder id are left out and
+    counted; timestamps after the time of the load are refused. Give all logs of one
+    history in one command. People named in a log are created if missing. An explicit
+    strength from `powerconnect load` always wins over a derived one.
 
     Example:
 
-        powerconnect load-interactions emails.csv meetings.csv --half-life 90
+        powerconnect load-interactions log.csv --undirected-channel meeting
     """
     _load(
         settings,
         loaders.load_interactions,
         list(logs),
+        undirected_channels=undirected_channels,
         half_life_days=half_life,
         as_of=_utc(as_of),
         skip_invalid=skip_invalid,
