@@ -76,6 +76,7 @@ from engine.analysis import read_network
 from engine.db import Database
 from engine.errors import InvalidInput, UsageError
 from engine.graph import TieGraph
+from engine.people import resolve_person
 from engine.ranking import DEFAULT_STRONG
 
 __all__ = [
@@ -419,12 +420,16 @@ def find_paths(
 ) -> IntroAnswer:
     """The best ``top`` paths from ``source`` to ``target``, best first (:func:`path_sort_key`).
 
+    ``source`` and ``target`` are ids, LinkedIn profile URLs, e-mail addresses or names
+    (:func:`engine.people.find_person`).
+
     Raises :class:`UsageError` for an unknown id, a person without ties, a target
     that is private or excluded, and :class:`NoPath` when no path has at most
     ``max_hops`` ties.
     """
     _check_options(max_hops, top)
     excluded = sorted(set(excluded))
+    source, target = resolve_person(db, source), resolve_person(db, target)
     if source == target:
         raise UsageError(f"--person and --to are the same person ({source})")
     ends = _ends(db, source, target)
@@ -512,6 +517,7 @@ def find_paths_to_group(
     """
     _check_options(max_hops, top)
     excluded = sorted(set(excluded))
+    source = resolve_person(db, source)
     a = _ends(db, source, None)[source]
     _check_source(a)
     where = _group_phrase(group_by, group)
@@ -872,6 +878,7 @@ def recommend_database(
         say("reading the network from Neo4j")
         people = _read_everyone(db, group_by)
     else:
+        person = resolve_person(db, person)
         end = _ends(db, person, None)[person]
         _check_source(end)
         if (end.strongest or 0.0) < strong:

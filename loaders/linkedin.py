@@ -1,34 +1,56 @@
 """LinkedIn data exports: one directory per team member ("Get a copy of your data").
 
-What is read from each directory:
+Every layout LinkedIn has shipped since 2018 loads as it comes (the fixtures in
+``tests/data/linkedin/`` copy each one; their README says from where):
 
-* ``Connections.csv`` (required): after LinkedIn's ``Notes:`` preamble, the columns
-  ``First Name, Last Name, URL, Email Address, Company, Position, Connected On``.
-  Each row is a person, and a tie between them and the member;
-* ``messages.csv`` (optional): only the metadata columns ``CONVERSATION ID, FROM,
-  SENDER PROFILE URL, RECIPIENT PROFILE URLS, DATE``; the subject and content are never
-  read into the graph;
+* ``Connections.csv`` (required): ``First Name, Last Name, [URL,] Email Address, Company,
+  Position, Connected On``, with or without LinkedIn's ``Notes:`` preamble (or re-saved
+  by Excel without it). ``Connected On`` may read ``12 Mar 2021``, ``23-Apr-23`` (Excel)
+  or ``1/8/18, 6:14 PM`` (2018); an ``urn:li:member:...`` in the e-mail column (2018) is
+  not an e-mail. A row with no name, URL or e-mail is a member who hides themselves
+  from exports: it is skipped and counted, never refused. Each other row is a person,
+  and a tie between them and the member;
+* ``messages.csv`` (optional; ``Messages.csv`` in 2018): only who wrote to whom and
+  when. The 2018 layout (``From, To, Date, ..., Direction, Folder``) names people;
+  later ones give the sender's profile URL, and from 2023 the recipients' URLs too; a
+  name is matched to the connection (or the member) of that name in the same export.
+  Messages in ``SPAM``, drafts (``IS MESSAGE DRAFT`` / ``IS CONVERSATION DRAFT``) and
+  messages from senders who are neither the member nor a connection (sponsored
+  messages, "LinkedIn Member") are left out and counted. The subject, content and
+  attachments are never read into the graph, and ``coach_messages.csv`` and
+  ``learning_*_messages.csv`` (LinkedIn's bots) are not read at all;
 * ``Profile.csv`` and ``Email Addresses.csv`` (optional): the member's own name and
-  primary email.
+  e-mail addresses.
 
-Who the member is: an export does not list its owner among their connections, but
-the owner takes part in every message, so the member's profile URL is the URL that
-appears in most messages and is not one of their connections (when messages leave it
-ambiguous, the member is known by email, else by the directory name).
+Who the member is: an export does not list its owner among their connections. Their
+e-mail addresses come from ``Email Addresses.csv``, their name from ``Profile.csv``,
+and their profile URL from their messages: the sender URL written under their name,
+else the URL that appears in most messages and is not a connection's.
 
-The same person across exports (and people already in the database) are merged by
-profile URL, else by email address (compared in lower case). A new person's id is
-``linkedin:<profile slug>`` (``https://www.linkedin.com/in/ann-lee`` gives
-``linkedin:ann-lee``), else ``email:<address>``. Properties: ``name``,
-``linkedin_url``, ``email``, ``organization`` (the Company, also an
-``(:Organization)`` the person ``WORKS_AT``) and ``title`` (the Position); where exports
-disagree the directory given last wins, and an empty cell never erases a value.
+Identity. The same person across exports (and people already in the database) are
+merged by profile URL, else e-mail address (lower case), else their **connection
+key**: ``<name>|<connected on>`` (the name with case and spacing folded, and the date
+as ``YYYY-MM-DD``), e.g. ``ann lee|2021-03-12``. Most connections have neither URL
+nor e-mail in exports before 2022, and the name with the day they connected is what
+every export repeats unchanged (Company and Position change with jobs). Each person
+keeps their keys in ``linkedin_keys``, so a later export that has the URL merges into
+the person an earlier export made. (Two homonyms who connected with the team on the
+same day would be taken for one person.)
+
+A new person's id is readable: ``linkedin:<profile slug>`` (percent-encoding decoded:
+``https://www.linkedin.com/in/jos%C3%A9-ruiz`` gives ``linkedin:josé-ruiz``), else
+``email:<address>``, else ``linkedin-name:<name>:<connected on>``
+(``linkedin-name:ann-lee:2021-03-12``). Properties: ``name``, ``linkedin_url``,
+``email``, ``organization`` (the Company, also an ``(:Organization)`` the person
+``WORKS_AT``), ``title`` (the Position) and ``linkedin_keys``; where exports disagree
+the directory given last wins, and an empty cell never erases a value.
 
 Tie strength: the messages between the member and the connection go through the
 interaction model of :mod:`loaders.interactions` (frequency, recency, reciprocity;
 one channel) with base 0.1, so a connection with no messages is a weak tie of 0.1 and
 messages only make it stronger. Ties also get ``connected_on`` (a date),
-``linkedin_messages`` and ``last_linkedin_message``.
+``linkedin_messages`` and ``last_linkedin_message``. Dates without a time zone (2018)
+are taken as UTC.
 """
 
 from __future__ import annotations
@@ -47,6 +69,7 @@ import pandas as pd
 
 from engine.db import Database
 from engine.errors import InvalidInput, UsageError
+from engine.people import normalise_name, normalise_url
 from loaders.interactions import (
     HALF_LIFE_DAYS,
     Interactions,
@@ -63,8 +86,12 @@ __all__ = [
     "Connection",
     "Contact",
     "Export",
+    "Known",
     "Message",
+    "connection_key",
     "load_linkedin",
+    "normalise_name",
+    "normalise_url",
     "plan_linkedin",
     "profile_id",
     "read_export",
@@ -72,19 +99,36 @@ __all__ = [
 
 #: A LinkedIn connection alone is a weak tie.
 DEFAULT_STRENGTH = 0.1
-CONNECTION_COLUMNS = ("First Name", "Last Name", "URL")
-MESSAGE_COLUMNS = ("FROM", "SENDER PROFILE URL", "RECIPIENT PROFILE URLS", "DATE")
+CONNECTION_COLUMNS = ("First Name", "Last Name")
+#: The columns every messages layout has (2018 spells them ``From, To, Date``).
+MESSAGE_COLUMNS = ("FROM", "TO", "DATE")
+#: ``Connected On`` as LinkedIn (2019-), Excel and the 2018 exports write it.
+CONNECTED_ON_FORMATS = ("%d %b %Y", "%d-%b-%y", "%m/%d/%y, %I:%M %p")
+#: ``Date`` of the 2018 messages layout.
+MESSAGE_DATE_FORMAT = "%m/%d/%y, %I:%M %p"
+#: The sender LinkedIn shows for members it does not name (sponsored InMail and the like).
+UNNAMED_SENDERS = frozenset({"linkedin member", "linkedin"})
+_YES = frozenset({"yes", "true", "1"})
+
+#: Why rows and messages are left out (the summary says it in words: loaders.model).
+HIDDEN, SPAM, DRAFTS, SPONSORED = "hidden", "spam", "draft", "sponsored"
 
 
 @dataclass(frozen=True)
 class Contact:
-    """A person as one export describes them (``url`` and ``email`` normalised)."""
+    """A person as one export describes them (``url`` and ``email`` normalised).
+
+    ``key`` is the connection key (``name|connected on``), ``emails`` any further
+    addresses (the member's, from ``Email Addresses.csv``).
+    """
 
     name: str | None = None
     url: str | None = None
     email: str | None = None
     company: str | None = None
     position: str | None = None
+    key: str | None = None
+    emails: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -98,8 +142,11 @@ class Connection:
 
 @dataclass(frozen=True)
 class Message:
+    """Who wrote to whom, when: sender and recipients as identity keys
+    (``url:...``, ``email:...``, ``key:...``, ``export:...``), never the text."""
+
     conversation: str
-    sender: str  # profile URL (normalised)
+    sender: str
     recipients: tuple[str, ...]
     timestamp: pd.Timestamp
 
@@ -110,36 +157,43 @@ class Export:
     member: Contact
     connections: list[Connection] = field(default_factory=list)
     messages: list[Message] = field(default_factory=list)
+    #: rows and messages left out, by reason (:data:`HIDDEN`, :data:`SPAM`, ...)
+    left_out: Counter[str] = field(default_factory=Counter)
 
 
 # ------------------------------------------------------------------------ identity
-def normalise_url(url: str) -> str | None:
-    """A profile URL in one canonical spelling (``None`` for an empty cell).
+def connection_key(name: str | None, connected_on: date | None) -> str | None:
+    """The key of a connection known by neither URL nor e-mail: ``name|YYYY-MM-DD``.
 
-    >>> normalise_url(" HTTPS://www.LinkedIn.com/in/Ann-Lee/?trk=x ")
-    'https://www.linkedin.com/in/ann-lee'
+    >>> connection_key("Ann  Lee", date(2021, 3, 12))
+    'ann lee|2021-03-12'
+    >>> connection_key("Ann Lee", None) is None
+    True
     """
-    u = url.strip().lower()
-    if not u:
+    if not name or connected_on is None or not normalise_name(name):
         return None
-    u = re.sub(r"^https?://", "", u).split("?")[0].split("#")[0].rstrip("/")
-    u = re.sub(r"^([a-z]{2,3}\.)?(www\.)?linkedin\.com", "www.linkedin.com", u)
-    return "https://" + u
+    return f"{normalise_name(name)}|{connected_on.isoformat()}"
 
 
-def profile_id(url: str | None, email: str | None) -> str | None:
-    """The id a new person gets: from the profile URL, else the email address.
+def profile_id(url: str | None, email: str | None, key: str | None = None) -> str | None:
+    """The id a new person gets: from the profile URL, else the e-mail, else the key.
 
     >>> profile_id("https://www.linkedin.com/in/ann-lee", "ann@example.org")
     'linkedin:ann-lee'
     >>> profile_id(None, "ann@example.org")
     'email:ann@example.org'
+    >>> profile_id(None, None, "ann o'neill (iot)|2021-03-12")
+    'linkedin-name:ann-o-neill-iot:2021-03-12'
     """
     if url:
         m = re.match(r"https://www\.linkedin\.com/in/([^/]+)$", url)
         return "linkedin:" + (m.group(1) if m else url.removeprefix("https://"))
     if email:
         return "email:" + email
+    if key:
+        name, _, day = key.rpartition("|")
+        slug = re.sub(r"[\W_]+", "-", name).strip("-")
+        return f"linkedin-name:{slug}:{day}"
     return None
 
 
@@ -158,20 +212,21 @@ def read_export(directory: Path, problems: ProblemLog) -> Export:
         connections_file, problems, find_header=_connections_header, allow_no_rows=True
     )
     table.require(CONNECTION_COLUMNS)
-    connections = _read_connections(table, problems)
+    left_out: Counter[str] = Counter()
+    connections = _read_connections(table, problems, left_out)
 
-    messages: list[Message] = []
-    names: dict[str, str] = {}
+    raw: _RawMessages | None = None
     messages_file = _find(directory, "messages.csv")
     if messages_file is not None:
-        messages, names = _read_messages(messages_file, problems)
+        raw = _read_messages(messages_file, problems, left_out)
 
-    member = _member(directory, connections, messages, names)
-    return Export(directory, member, connections, messages)
+    member = _member(directory, connections, raw)
+    messages = _attribute(member, connections, raw, left_out) if raw is not None else []
+    return Export(directory, member, connections, messages, left_out)
 
 
 def _find(directory: Path, name: str) -> Path | None:
-    for p in directory.iterdir():
+    for p in sorted(directory.iterdir()):
         if p.name.lower() == name.lower() and p.is_file():
             return p
     return None
@@ -190,81 +245,221 @@ def _text(table: Table, name: str) -> np.ndarray:
     return np.full(len(table), "", dtype=object)
 
 
-def _read_connections(table: Table, problems: ProblemLog) -> list[Connection]:
+def parse_connected_on(values: np.ndarray) -> pd.DatetimeIndex:
+    """``Connected On`` in any of :data:`CONNECTED_ON_FORMATS` or ISO (NaT otherwise).
+
+    >>> raw = np.array(["12 Mar 2021", "23-Apr-23", "1/8/18, 6:14 PM", "2020-02-01", "?"])
+    >>> [str(d.date()) if d is not pd.NaT else "NaT" for d in parse_connected_on(raw)]
+    ['2021-03-12', '2023-04-23', '2018-01-08', '2020-02-01', 'NaT']
+    """
+    series = pd.Series(values, dtype=object)
+    out = pd.Series(pd.NaT, index=series.index, dtype="datetime64[us]")
+    for fmt in CONNECTED_ON_FORMATS:
+        out = out.fillna(pd.to_datetime(series, format=fmt, errors="coerce"))
+    iso = pd.Series(parse_timestamps(values).tz_localize(None), index=series.index)
+    return pd.DatetimeIndex(out.fillna(iso))
+
+
+def _read_connections(
+    table: Table, problems: ProblemLog, left_out: Counter[str]
+) -> list[Connection]:
     first, last = _text(table, "First Name"), _text(table, "Last Name")
     urls, emails = _text(table, "URL"), _text(table, "Email Address")
     companies, positions = _text(table, "Company"), _text(table, "Position")
     raw_dates = _text(table, "Connected On")
-    dates = pd.to_datetime(pd.Series(raw_dates, dtype=object), format="%d %b %Y", errors="coerce")
-    iso = parse_timestamps(raw_dates)
+    dates = parse_connected_on(raw_dates)
     out: list[Connection] = []
     problems.headers.setdefault(table.path, table.header)
     for i in range(len(table)):
         url = normalise_url(urls[i])
         email = emails[i].lower() or None
-        if url is None and email is None:
-            problems.add(table, [i], "no profile URL and no email address: cannot tell who this is")
+        if email is not None and email.startswith("urn:li:"):
+            email = None  # 2018: LinkedIn's member id where no e-mail is shared
+        name = " ".join(x for x in (first[i], last[i]) if x) or None
+        if name is None and url is None and email is None:
+            left_out[HIDDEN] += 1  # a member who hides themselves from exports
             continue
         connected: date | None = None
         if raw_dates[i]:
-            when = dates.iloc[i] if not pd.isna(dates.iloc[i]) else iso[i]
-            if pd.isna(when):
+            if pd.isna(dates[i]):
                 problems.add(
                     table,
                     [i],
                     f"Connected On {raw_dates[i]!r} is not a date like '12 Mar 2021'",
                 )
                 continue
-            connected = when.date()
-        name = " ".join(x for x in (first[i], last[i]) if x) or None
-        contact = Contact(name, url, email, companies[i] or None, positions[i] or None)
+            connected = dates[i].date()
+        key = connection_key(name, connected)
+        if url is None and email is None and key is None:
+            problems.add(
+                table,
+                [i],
+                "no profile URL, no e-mail address and no name with a Connected On date: "
+                "cannot tell who this is",
+            )
+            continue
+        contact = Contact(name, url, email, companies[i] or None, positions[i] or None, key)
         out.append(Connection(contact, connected, table.path, int(table.lines[i]), table.values(i)))
     return out
 
 
-def _read_messages(path: Path, problems: ProblemLog) -> tuple[list[Message], dict[str, str]]:
+@dataclass
+class _RawMessages:
+    """The metadata columns of a messages file, as read (before anyone is identified)."""
+
+    conversation: np.ndarray
+    sender_name: np.ndarray
+    sender_url: np.ndarray  # normalised URL or None
+    to_names: np.ndarray
+    to_urls: list[tuple[str, ...]]
+    stamps: pd.DatetimeIndex
+
+
+def _read_messages(path: Path, problems: ProblemLog, left_out: Counter[str]) -> _RawMessages:
     table = read_table(path, problems, allow_no_rows=True)
-    table.require(MESSAGE_COLUMNS)
-    senders = table.column("SENDER PROFILE URL")
-    recipients = table.column("RECIPIENT PROFILE URLS")
-    from_names = table.column("FROM")
-    conversations = _text(table, "CONVERSATION ID")
-    raw = table.column("DATE")
-    stamps = parse_timestamps(
+    upper = {h.upper(): h for h in table.header}
+    missing = [c for c in MESSAGE_COLUMNS if c not in upper]
+    if missing:
+        table.require(missing)
+
+    def col(name: str) -> np.ndarray:
+        return _text(table, upper.get(name, name))
+
+    raw = col("DATE")
+    iso = parse_timestamps(
         pd.Series(raw, dtype=object).str.replace(r"\s*UTC$", "Z", regex=True).to_numpy(dtype=object)
     )
-    out: list[Message] = []
-    names: dict[str, str] = {}
-    for i in range(len(table)):
-        sender = normalise_url(senders[i])
-        if sender is None:
-            continue  # LinkedIn's own notices carry no sender: nothing to attribute
-        if pd.isna(stamps[i]):
-            problems.add(
-                table, [i], f"DATE {raw[i]!r} is not a date and time like '2024-03-01 09:30:00 UTC'"
-            )
-            continue
-        to = tuple(u for u in (normalise_url(x) for x in re.split(r"[,\s]+", recipients[i])) if u)
-        out.append(Message(conversations[i], sender, to, stamps[i]))
-        if from_names[i]:
-            names.setdefault(sender, from_names[i])
-    return out, names
+    us = pd.to_datetime(pd.Series(raw, dtype=object), format=MESSAGE_DATE_FORMAT, errors="coerce")
+    stamps = pd.DatetimeIndex(
+        pd.Series(iso).fillna(pd.Series(pd.DatetimeIndex(us).tz_localize("UTC").as_unit("us")))
+    )
+    folder = pd.Series(col("FOLDER"), dtype=object).str.upper()
+    draft = pd.Series(col("IS MESSAGE DRAFT"), dtype=object).str.lower().isin(_YES) | pd.Series(
+        col("IS CONVERSATION DRAFT"), dtype=object
+    ).str.lower().isin(_YES)
+    spam = (folder == "SPAM").to_numpy()
+    drafts = draft.to_numpy() & ~spam
+    left_out[SPAM] += int(spam.sum())
+    left_out[DRAFTS] += int(drafts.sum())
+    bad = np.asarray(stamps.isna()) & ~spam & ~drafts
+    problems.add(
+        table,
+        np.flatnonzero(bad),
+        lambda i: f"DATE {raw[i]!r} is not a date and time like '2024-03-01 09:30:00 UTC'",
+    )
+    keep = ~(spam | drafts | bad)
+    recipients = col("RECIPIENT PROFILE URLS")
+    return _RawMessages(
+        conversation=col("CONVERSATION ID")[keep],
+        sender_name=col("FROM")[keep],
+        sender_url=np.array(
+            [normalise_url(u) for u in col("SENDER PROFILE URL")[keep]], dtype=object
+        ),
+        to_names=col("TO")[keep],
+        to_urls=[
+            tuple(u for u in (normalise_url(x) for x in re.split(r"[,\s]+", r)) if u)
+            for r in recipients[keep]
+        ],
+        stamps=stamps[keep],
+    )
 
 
-def _member(
-    directory: Path, connections: list[Connection], messages: list[Message], names: dict[str, str]
-) -> Contact:
-    connected = {c.contact.url for c in connections}
-    seen: Counter[str] = Counter()
-    for m in messages:
-        seen.update({m.sender, *m.recipients} - connected)
+def _member(directory: Path, connections: list[Connection], raw: _RawMessages | None) -> Contact:
+    """The export's owner: name from Profile.csv, e-mails from Email Addresses.csv, and
+    the profile URL (and, without Profile.csv, the name) from their messages."""
+    name = _profile_name(directory)
+    primary, emails = _member_emails(directory)
     url: str | None = None
-    if seen:
-        ranked = seen.most_common(2)
-        if len(ranked) == 1 or ranked[0][1] > ranked[1][1]:
-            url = ranked[0][0]
-    name = _profile_name(directory) or (names.get(url) if url else None) or directory.name
-    return Contact(name=name, url=url, email=_primary_email(directory))
+    if raw is not None and len(raw.stamps):
+        connected_names = {normalise_name(c.contact.name) for c in connections if c.contact.name}
+        connected = {c.contact.url for c in connections if c.contact.url} | {
+            u
+            for u, n in zip(raw.sender_url, raw.sender_name, strict=True)
+            if u and normalise_name(n) in connected_names
+        }
+        if name is not None:
+            mine = Counter(
+                u
+                for u, n in zip(raw.sender_url, raw.sender_name, strict=True)
+                if u and normalise_name(n) == normalise_name(name)
+            )
+            if mine:
+                url = mine.most_common(1)[0][0]
+        if url is None:
+            seen: Counter[str] = Counter()
+            for s, to in zip(raw.sender_url, raw.to_urls, strict=True):
+                seen.update({u for u in (s, *to) if u} - connected)
+            ranked = seen.most_common(2)
+            if ranked and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
+                url = ranked[0][0]
+        if name is None and url is not None:
+            names = Counter(
+                n for u, n in zip(raw.sender_url, raw.sender_name, strict=True) if u == url and n
+            )
+            name = names.most_common(1)[0][0] if names else None
+        if name is None and not any(raw.sender_url):
+            # 2018: names only; the owner is in nearly every message, and not a connection
+            counts = Counter(
+                normalise_name(n)
+                for n in (*raw.sender_name, *raw.to_names)
+                if n and normalise_name(n) not in connected_names
+            )
+            ranked_names = counts.most_common(2)
+            if ranked_names and (len(ranked_names) == 1 or ranked_names[0][1] > ranked_names[1][1]):
+                top = ranked_names[0][0]
+                name = next(
+                    n for n in (*raw.sender_name, *raw.to_names) if normalise_name(n) == top
+                )
+    return Contact(
+        name=name or directory.name,
+        url=url,
+        email=primary,
+        emails=tuple(e for e in emails if e != primary),
+    )
+
+
+def _attribute(
+    member: Contact, connections: list[Connection], raw: _RawMessages, left_out: Counter[str]
+) -> list[Message]:
+    """Messages with their sender and recipients as identity keys; a message whose
+    sender is neither the member nor a connection of this export is left out."""
+    member_key = _keys(member)[0] if _keys(member) else None
+    by_name: dict[str, str | None] = {}
+    for c in connections:
+        if c.contact.name:
+            n = normalise_name(c.contact.name)
+            keys = _keys(c.contact)
+            by_name[n] = None if n in by_name else keys[0]  # None: two connections share it
+    by_url = {c.contact.url: "url:" + c.contact.url for c in connections if c.contact.url}
+    if member.url:
+        by_url[member.url] = "url:" + member.url
+    if member.name and member_key is not None:
+        by_name[normalise_name(member.name)] = member_key
+
+    def who(url: str | None, name: str) -> str | None:
+        """A URL of this export's people, else a name of theirs, else the URL itself."""
+        if url and url in by_url:
+            return by_url[url]
+        n = normalise_name(name)
+        if n and n not in UNNAMED_SENDERS and by_name.get(n):
+            return by_name[n]
+        return "url:" + url if url else None
+
+    out: list[Message] = []
+    for i in range(len(raw.stamps)):
+        url, name = raw.sender_url[i], raw.sender_name[i]
+        sender = who(url, name)
+        if sender is None:  # no URL and not a name of this export: sponsored, unnamed
+            left_out[SPONSORED] += 1
+            continue
+        recipients = {by_url[u] for u in raw.to_urls[i] if u in by_url}
+        if len(recipients) < len(raw.to_urls[i]) or not raw.to_urls[i]:
+            # recipients without URLs (2018, 2021), or URLs their connection rows lack
+            whole = who(None, raw.to_names[i])
+            parts = {who(None, p) for p in raw.to_names[i].split(",")}
+            recipients |= {whole} if whole else {p for p in parts if p}
+        out.append(Message(raw.conversation[i], sender, tuple(sorted(recipients)), raw.stamps[i]))
+    return out
 
 
 def _optional_table(directory: Path, name: str) -> Table | None:
@@ -287,16 +482,22 @@ def _profile_name(directory: Path) -> str | None:
     return name or None
 
 
-def _primary_email(directory: Path) -> str | None:
+def _member_emails(directory: Path) -> tuple[str | None, list[str]]:
+    """The member's primary address and all their addresses (lower case)."""
     table = _optional_table(directory, "Email Addresses.csv")
     if table is None or "Email Address" not in table.columns:
-        return None
-    emails = _text(table, "Email Address")
+        return None, []
+    emails = [str(e).lower() for e in _text(table, "Email Address") if e and "@" in e]
     primary = _text(table, "Primary")
-    for e, p in zip(emails, primary, strict=True):
-        if e and p.lower() == "yes":
-            return str(e).lower()
-    return str(emails[0]).lower() if len(emails) and emails[0] else None
+    chosen = next(
+        (
+            str(e).lower()
+            for e, p in zip(_text(table, "Email Address"), primary, strict=True)
+            if e and "@" in e and p.lower() == "yes"
+        ),
+        emails[0] if emails else None,
+    )
+    return chosen, emails
 
 
 # ------------------------------------------------------------------------ planning
@@ -330,12 +531,32 @@ class _Groups:
 
 
 def _keys(c: Contact) -> list[str]:
-    return [k for k in (c.url and "url:" + c.url, c.email and "email:" + c.email) if k]
+    """A contact's identity keys, the strongest first (URL, e-mail, connection key)."""
+    keys = [c.url and "url:" + c.url, c.email and "email:" + c.email]
+    keys += ["email:" + e for e in c.emails]
+    keys.append(c.key and "key:" + c.key)
+    return [k for k in keys if k]
+
+
+@dataclass(frozen=True)
+class Known:
+    """A person already in the database, as an export may name them."""
+
+    id: str
+    linkedin_url: str | None = None
+    email: str | None = None
+    linkedin_keys: tuple[str, ...] = ()
+
+    def keys(self) -> list[str]:
+        contact = Contact(
+            url=normalise_url(self.linkedin_url or ""), email=(self.email or "").lower() or None
+        )
+        return _keys(contact) + ["key:" + k for k in self.linkedin_keys]
 
 
 def plan_linkedin(
     exports: Sequence[Export],
-    known: Sequence[tuple[str, str | None, str | None]] = (),
+    known: Sequence[Known] = (),
     *,
     half_life_days: float = HALF_LIFE_DAYS,
     as_of: datetime | None = None,
@@ -343,8 +564,8 @@ def plan_linkedin(
 ) -> Plan:
     """Merge the exports into people and ties (pure: no database).
 
-    ``known`` lists people already in the database as ``(id, linkedin_url, email)``: a
-    contact with the same URL (else email) becomes that person.
+    ``known`` lists people already in the database: a contact who shares a URL (else
+    an e-mail, else a connection key) with one of them becomes that person.
     """
     problems = problems if problems is not None else ProblemLog()
     groups = _Groups()
@@ -356,22 +577,26 @@ def plan_linkedin(
         for c in ex.connections:
             groups.union(_keys(c.contact))
     # people already in the database join the group of any key they share with it
-    matched: list[tuple[str, list[str], set[str]]] = []
-    for pid, url, email in known:
-        keys = _keys(Contact(url=normalise_url(url or ""), email=(email or "").lower() or None))
+    matched: list[tuple[Known, list[str], set[str]]] = []
+    for person in known:
+        keys = person.keys()
         present = {k for k in keys if k in groups.parent}
         if present:
             groups.union(keys)
-            matched.append((pid, keys, present))
+            matched.append((person, keys, present))
     by_root: dict[str, list[str]] = {}
     for k in list(groups.parent):
         by_root.setdefault(groups.find(k), []).append(k)
     # a group that holds someone from the database is that person (URL match first)
     db_id: dict[str, tuple[int, str]] = {}
-    for pid, keys, present in matched:
+    for person, keys, present in matched:
         root = groups.find(keys[0])
-        rank = 0 if any(k.startswith("url:") for k in present) else 1
-        db_id[root] = min(db_id.get(root, (rank, pid)), (rank, pid))
+        rank = next(
+            r
+            for r, kind in enumerate(("url:", "email:", "key:", ""))
+            if not kind or any(k.startswith(kind) for k in present)
+        )
+        db_id[root] = min(db_id.get(root, (rank, person.id)), (rank, person.id))
 
     def resolve(keys: list[str], fallback: str) -> str:
         root = groups.find(keys[0])
@@ -380,6 +605,7 @@ def plan_linkedin(
         return _id_for(by_root[root]) or fallback
 
     props: dict[str, dict[str, Any]] = {}
+    person_keys: dict[str, set[str]] = {}
 
     def describe(pid: str, c: Contact) -> None:
         p = props.setdefault(pid, {})
@@ -392,19 +618,19 @@ def plan_linkedin(
         ):
             if value:
                 p[key] = value
+        if c.key:
+            person_keys.setdefault(pid, set()).add(c.key)
 
     ties: dict[tuple[str, str], date | None] = {}
-    url_person: dict[str, str] = {}
+    key_person: dict[str, str] = {}
     for ex, keys in members:
         member_id = resolve(keys, "linkedin-member:" + ex.directory.name)
         describe(member_id, ex.member)
-        if ex.member.url:
-            url_person[ex.member.url] = member_id
+        key_person.update(dict.fromkeys(keys, member_id))
         for c in ex.connections:
             pid = resolve(_keys(c.contact), "")
             describe(pid, c.contact)
-            if c.contact.url:
-                url_person[c.contact.url] = pid
+            key_person.update(dict.fromkeys(_keys(c.contact), pid))
             if pid == member_id:
                 problems.add_problem(
                     Problem(c.file, c.line, "this connection is the export's own member", c.values)
@@ -416,22 +642,28 @@ def plan_linkedin(
                 c.connected_on and (earlier is None or c.connected_on < earlier)
             ):
                 ties[pair] = c.connected_on
+    for person, _, _ in matched:
+        pid = resolve(person.keys(), person.id)
+        if pid in person_keys:
+            person_keys[pid].update(person.linkedin_keys)
+    for pid, ks in person_keys.items():
+        props[pid]["linkedin_keys"] = sorted(ks)
 
     # messages between the two people of a tie, each message counted once
-    sent: set[tuple[str, str, pd.Timestamp]] = set()
+    sent: set[tuple[str, str, tuple[str, ...], pd.Timestamp]] = set()
     events: list[tuple[str, str, pd.Timestamp]] = []
     for ex in exports:
         for m in ex.messages:
-            key = (m.conversation, m.sender, m.timestamp)
+            s = key_person.get(m.sender)
+            if s is None:
+                continue
+            to = tuple(sorted({r for r in map(key_person.get, m.recipients) if r and r != s}))
+            key = (m.conversation, s, to, m.timestamp)
             if key in sent:
                 continue
             sent.add(key)
-            s = url_person.get(m.sender)
-            if s is None:
-                continue
-            for r_url in m.recipients:
-                r = url_person.get(r_url)
-                if r is not None and r != s and ((s, r) if s < r else (r, s)) in ties:
+            for r in to:
+                if ((s, r) if s < r else (r, s)) in ties:
                     events.append((s, r, m.timestamp))
     pairs = sorted(ties)
     a = np.array([p[0] for p in pairs], dtype=object)
@@ -475,7 +707,10 @@ def plan_linkedin(
 def _id_for(keys: list[str]) -> str | None:
     urls = sorted(k[4:] for k in keys if k.startswith("url:"))
     emails = sorted(k[6:] for k in keys if k.startswith("email:"))
-    return profile_id(urls[0] if urls else None, emails[0] if emails else None)
+    names = sorted(k[4:] for k in keys if k.startswith("key:"))
+    return profile_id(
+        urls[0] if urls else None, emails[0] if emails else None, names[0] if names else None
+    )
 
 
 # ------------------------------------------------------------------------ loading
@@ -503,11 +738,15 @@ def load_linkedin(
         exports = [read_export(Path(d), problems) for d in directories]
         if not skip_invalid:
             problems.settle(False)
-        urls = sorted({c.url for ex in exports for c in _contacts(ex) if c.url})
-        emails = sorted({c.email for ex in exports for c in _contacts(ex) if c.email})
+        keys = {k for ex in exports for c in _contacts(ex) for k in _keys(c)}
         known = [
-            (r["id"], r["linkedin_url"], r["email"])
-            for r in db.query("load_linkedin_known_people", urls=urls, emails=emails)
+            Known(r["id"], r["linkedin_url"], r["email"], tuple(r["linkedin_keys"] or ()))
+            for r in db.query(
+                "load_linkedin_known_people",
+                urls=sorted(k[4:] for k in keys if k.startswith("url:")),
+                emails=sorted(k[6:] for k in keys if k.startswith("email:")),
+                keys=sorted(k[4:] for k in keys if k.startswith("key:")),
+            )
         ]
         plan = plan_linkedin(
             exports, known, half_life_days=half_life_days, as_of=as_of, problems=problems
@@ -527,6 +766,10 @@ def load_linkedin(
             dry_run=dry_run,
         )
         summary.after_as_of = plan.after_as_of
+        left_out: Counter[str] = Counter()
+        for ex in exports:
+            left_out.update(ex.left_out)
+        summary.left_out = {k: v for k, v in left_out.items() if v}
         return summary
 
 

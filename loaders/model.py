@@ -122,8 +122,9 @@ class LoadSummary:
     #: ``--as-of`` (load-interactions, load-linkedin): interactions (or LinkedIn messages)
     #: later than that date, left out of the strengths
     after_as_of: int = 0
-    #: load-interactions: rows the strength model left out, by reason (``"self"``,
-    #: ``"placeholder"``, ``"duplicate"``, ``"future"``; see ``loaders.interactions``)
+    #: rows left out on purpose (not rejected), by reason: load-interactions (``"self"``,
+    #: ``"placeholder"``, ``"duplicate"``, ``"future"``; see ``loaders.interactions``) and
+    #: load-linkedin (``"hidden"``, ``"spam"``, ``"draft"``, ``"sponsored"``; loaders.linkedin)
     left_out: dict[str, int] = field(default_factory=dict)
 
     def __str__(self) -> str:
@@ -160,6 +161,10 @@ class LoadSummary:
 
 
 _LEFT_OUT = {
+    "hidden": "hidden connections (blank rows)",
+    "spam": "messages in SPAM",
+    "draft": "draft messages",
+    "sponsored": "messages from senders who are not connections (sponsored, LinkedIn Member)",
     "self": "interactions with oneself",
     "placeholder": "interactions with an empty or placeholder id",
     "duplicate": "duplicate interactions",

@@ -100,8 +100,16 @@ def exclude_option(f: F) -> F:
 @click.command("introduce")
 @connection_options
 @output_options
-@click.option("--person", "-p", required=True, metavar="ID", help="Who wants the introduction.")
-@click.option("--to", "to", default=None, metavar="ID", help="The person to reach.")
+@click.option(
+    "--person",
+    "-p",
+    required=True,
+    metavar="PERSON",
+    help="Who wants the introduction: an id, a LinkedIn profile URL, an e-mail or a name.",
+)
+@click.option(
+    "--to", "to", default=None, metavar="PERSON", help="The person to reach (same forms)."
+)
 @click.option(
     "--to-group",
     default=None,
@@ -153,9 +161,11 @@ def introduce(
         powerconnect introduce --person ann --to cat --max-hops 3 --top 5
 
         powerconnect introduce --person ann --to-group Globex --format csv
+
+        powerconnect introduce -p "Ann Lee" --to linkedin.com/in/cat-ng
     """
     if (to is None) == (to_group is None):
-        raise click.UsageError("give exactly one of --to ID and --to-group VALUE")
+        raise click.UsageError("give exactly one of --to PERSON and --to-group VALUE")
     excluded = read_exclude_file(exclude) if exclude is not None else frozenset()
     with open_database(settings) as db:
         if to is not None:
@@ -228,8 +238,9 @@ def _paths_table(answer: IntroAnswer, df: pd.DataFrame) -> str:
     "--person",
     "-p",
     default=None,
-    metavar="ID",
-    help="Only introductions of this person to others [default: everyone].",
+    metavar="PERSON",
+    help="Only introductions of this person to others (an id, a LinkedIn profile URL, an "
+    "e-mail or a name) [default: everyone].",
 )
 @click.option(
     "--top",

@@ -236,10 +236,14 @@ def load_linkedin(
 ) -> None:
     """Load LinkedIn data exports, one directory per team member.
 
-    Reads Connections.csv and, when present, messages.csv (metadata only). Each member
-    and each connection becomes a person (merged across exports by profile URL, else
-    email); each connection a tie of its member, weak (0.1) unless their messages make
-    it stronger. Company becomes the person's organization.
+    Get one on linkedin.com: Me, Settings & Privacy, Data privacy, "Get a copy of your
+    data"; unzip it into a directory. Every layout since 2018 loads as it comes.
+    Reads Connections.csv and, when present, messages.csv (who wrote to whom and when,
+    never the text; spam, drafts and sponsored messages are left out and counted).
+    Each member and each connection becomes a person (merged across exports by profile
+    URL, else e-mail, else name and Connected On date); each connection a tie of its
+    member, weak (0.1) unless their messages make it stronger. Company becomes the
+    person's organization. Blank rows of members who hide themselves are counted.
 
     Example:
 

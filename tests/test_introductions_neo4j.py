@@ -173,8 +173,18 @@ def test_without_a_ranking_run_scores_count_as_zero_and_that_is_said(village: Da
 @pytest.mark.parametrize(
     ("source", "target", "options", "message"),
     [
-        ("nobody", "cat", {}, "no person with id 'nobody' in the database"),
-        ("ann", "nobody", {}, "no person with id 'nobody' in the database"),
+        (
+            "nobody",
+            "cat",
+            {},
+            "no person with the id, LinkedIn profile URL, e-mail or name 'nobody' in the database",
+        ),
+        (
+            "ann",
+            "nobody",
+            {},
+            "no person with the id, LinkedIn profile URL, e-mail or name 'nobody' in the database",
+        ),
         ("ann", "ann", {}, "--person and --to are the same person (ann)"),
         ("loner", "ann", {}, "loner has no ties in the database: nobody can introduce them"),
         ("ann", "loner", {}, "loner has no ties in the database: nobody can introduce anyone"),
@@ -372,7 +382,9 @@ def test_recommend_groups_default_to_the_ranking_runs_communities(offices: Datab
 
 
 def test_recommend_for_a_person_checks_them_first(offices: Database) -> None:
-    with pytest.raises(UsageError, match="no person with id 'zed'"):
+    with pytest.raises(
+        UsageError, match="no person with the id, LinkedIn profile URL, e-mail or name 'zed'"
+    ):
         recommend_database(offices, person="zed")
     offices.driver.execute_query("CREATE (:Person {id: 'solo', organization: 'Acme'})")
     with pytest.raises(UsageError, match="solo has no ties"):
@@ -435,11 +447,15 @@ def test_introduce_to_group_prints_json_and_the_known_people(
 @pytest.mark.parametrize(
     ("args", "code", "message"),
     [
-        (["--person", "nobody", "--to", "cat"], 1, "Error: no person with id 'nobody'"),
+        (
+            ["--person", "nobody", "--to", "cat"],
+            1,
+            "Error: no person with the id, LinkedIn profile URL, e-mail or name 'nobody'",
+        ),
         (["--person", "loner", "--to", "cat"], 1, "Error: loner has no ties"),
         (["--person", "ann", "--to", "far2"], 1, "Error: no path from Ann (ann) to Far2"),
         (["--person", "ann", "--to", "far1", "--max-hops", "2"], 1, "try --max-hops 3"),
-        (["--person", "ann"], 1, "give exactly one of --to ID and --to-group VALUE"),
+        (["--person", "ann"], 1, "give exactly one of --to PERSON and --to-group VALUE"),
         (["--person", "ann", "--to", "cat", "--to-group", "X"], 1, "give exactly one of"),
         (["--person", "ann", "--to", "cat", "--max-hops", "4"], 1, "--max-hops"),
     ],
@@ -487,7 +503,9 @@ def test_recommend_command_says_so_when_there_is_nothing_to_recommend(
     assert "No introductions to recommend: no broker has ties >= 0.95" in result.stderr
     unknown = CliRunner().invoke(main, ["recommend", "--person", "zed"], env=cli_env)
     assert unknown.exit_code == 1
-    assert "Error: no person with id 'zed'" in unknown.output
+    assert (
+        "Error: no person with the id, LinkedIn profile URL, e-mail or name 'zed'" in unknown.output
+    )
 
 
 def test_recommend_for_one_person_reads_only_their_part_and_agrees_with_the_whole(

@@ -541,7 +541,8 @@ BAD_INPUT = [
     pytest.param(
         {"zoe/Connections.csv": "Notes:\n\nFirst Name,Last Name,URL\nAl,Bo,\n"},
         ["@load-linkedin", "{zoe}"],
-        "Connections.csv:4: no profile URL and no email address: cannot tell who this is",
+        "Connections.csv:4: no profile URL, no e-mail address and no name with a Connected On "
+        "date: cannot tell who this is",
         id="linkedin-unidentifiable",
     ),
     pytest.param(

@@ -28,7 +28,7 @@ from loaders.interactions import (
     read_interaction_frame,
     read_interactions,
 )
-from loaders.linkedin import normalise_url, plan_linkedin, profile_id, read_export
+from loaders.linkedin import Known, normalise_url, plan_linkedin, profile_id, read_export
 from loaders.model import (
     changed_properties,
     merge_duplicate_ties,
@@ -434,7 +434,7 @@ def test_exports_merge_people_by_url_else_email() -> None:
 
 def test_a_person_already_in_the_database_absorbs_their_linkedin_self() -> None:
     exports = [read_export(DATA / "linkedin" / "ann", ProblemLog())]
-    plan = plan_linkedin(exports, known=[("c1", None, "Carla@Example.org")])
+    plan = plan_linkedin(exports, known=[Known("c1", None, "Carla@Example.org")])
     assert "c1" in plan.people.ids
     assert "linkedin:carla-diaz" not in plan.people.ids
 
@@ -445,13 +445,17 @@ def test_a_connection_nobody_can_identify_is_a_problem(tmp_path: Path) -> None:
     write(
         export / "Connections.csv",
         'Notes:\n"some note"\n\nFirst Name,Last Name,URL,Email Address,Company,Position,'
-        "Connected On\nAl,Bo,,,X,Y,01 Jan 2020\nCe,Do,https://www.linkedin.com/in/ce,,X,Y,"
+        "Connected On\nAl,Bo,,,X,Y,\nCe,Do,https://www.linkedin.com/in/ce,,X,Y,"
         "31 Feb 2020\n",
     )
     problems = ProblemLog()
     read_export(export, problems)
     assert [(p.line, p.reason) for p in problems.problems] == [
-        (5, "no profile URL and no email address: cannot tell who this is"),
+        (
+            5,
+            "no profile URL, no e-mail address and no name with a Connected On date: "
+            "cannot tell who this is",
+        ),
         (6, "Connected On '31 Feb 2020' is not a date like '12 Mar 2021'"),
     ]
 
