@@ -30,6 +30,7 @@ import pandas as pd
 from engine.db import Database
 from engine.errors import UsageError
 from engine.graph import TieGraph
+from engine.people import resolve_person
 from engine.ranking import rank
 
 READ_CHUNK = 1_000  # people per record when reading the network
@@ -306,7 +307,9 @@ class PersonRanking:
 def explain_person(db: Database, person_id: str, *, limit: int = 25) -> PersonRanking:
     """Why ``person_id`` ranks where they do in the last stored run: their measures, role
     and explanation (``explain_person``), and up to ``limit`` of the structural holes they
-    span at the run's strong threshold and groups (``strong_open_pairs``)."""
+    span at the run's strong threshold and groups (``strong_open_pairs``). ``person_id`` may
+    also be a LinkedIn profile URL, an e-mail or a name (:func:`engine.people.resolve_person`)."""
+    person_id = resolve_person(db, person_id)
     rows = db.query("explain_person", id=person_id)
     if not rows:
         raise UsageError(f"no person has the id {person_id!r}")

@@ -359,9 +359,10 @@ HOLE_COLUMNS += ["ab_strength"]
     help="How many of the structural holes to list.",
 )
 def explain_cmd(settings: ConnectionSettings, fmt: str, person: str, holes: int) -> None:
-    """Explain why PERSON (an id) ranks where they do in the last `powerconnect rank` run:
-    their measures and role, and the structural holes they span, i.e. pairs of their strong
-    contacts in different groups who are not strongly tied to each other.
+    """Explain why PERSON (an id, a LinkedIn profile URL, an e-mail or an exact name) ranks
+    where they do in the last `powerconnect rank` run: their measures and role, and the
+    structural holes they span, i.e. pairs of their strong contacts in different groups who
+    are not strongly tied to each other.
 
     With --format csv or json, one row per hole, each carrying the person's measures.
 

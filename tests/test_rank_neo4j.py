@@ -316,7 +316,10 @@ def test_explain_shows_the_measures_and_the_holes(teams: Database, cli_env: dict
     assert len(meg.stdout.splitlines()) == 2  # header and Meg's row, with no hole
     missing = CliRunner().invoke(main, ["explain", "nobody"], env=cli_env)
     assert missing.exit_code == 1
-    assert "no person has the id 'nobody'" in missing.output
+    assert "no person with the id, LinkedIn profile URL, e-mail or name 'nobody'" in missing.output
+    # A person may be named rather than given by id (engine.people.resolve_person).
+    by_name = CliRunner().invoke(main, ["explain", "Bob", "--format", "json"], env=cli_env)
+    assert by_name.exit_code == 0 and json.loads(by_name.stdout) == rows
 
 
 def test_explain_before_any_run_says_so(teams: Database, cli_env: dict[str, str]) -> None:
