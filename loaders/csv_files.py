@@ -161,7 +161,7 @@ def load_csv(
             )
             excess = plan.excess()
             refused = excess and not dry_run and not allow_deletions
-            if refused and (confirm is None or not confirm(excess)):
+            if excess and refused and (confirm is None or not confirm(excess)):
                 raise TooManyDeletions(f"{excess} Nothing was written.")
 
         summary = write_load(
@@ -294,8 +294,8 @@ def read_ties(
     reject(dst == "", "empty target id")
     long_id = oversize(np.asarray(uniques, dtype=object), MAX_ID_BYTES)
     if long_id.any():
-        reject(long_id[cs], lambda i: _too_long("source id", src[i], MAX_ID_BYTES))
-        reject(long_id[cd], lambda i: _too_long("target id", dst[i], MAX_ID_BYTES))
+        reject(long_id[cs], lambda i: _too_long("source id", str(src[i]), MAX_ID_BYTES))
+        reject(long_id[cd], lambda i: _too_long("target id", str(dst[i]), MAX_ID_BYTES))
     reject(cs == cd, lambda i: f"tie of {src[i]!r} to itself")
     reject(raw_strength == "", "empty strength")
     reject(np.isnan(strength), lambda i: f"strength {raw_strength[i]!r} is not a number")

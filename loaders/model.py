@@ -178,8 +178,8 @@ def oversize(values: np.ndarray, limit: int) -> np.ndarray:
     out = np.zeros(len(values), dtype=bool)
     maybe = np.flatnonzero(chars > limit // 4)
     if len(maybe):
-        nbytes = pd.Series(values[maybe], dtype=object).str.encode("utf-8").str.len()
-        out[maybe] = nbytes.to_numpy() > limit
+        nbytes = [len(str(v).encode("utf-8", "surrogateescape")) for v in values[maybe]]
+        out[maybe] = np.asarray(nbytes) > limit  # only the few long ones loop
     return out
 
 

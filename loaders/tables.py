@@ -297,13 +297,14 @@ def read_table(
     if "\x00" in body_from_header and len(table):
         # a NUL byte is invisible in most tools and ends strings in others
         nul = _containing(table, "\x00")
+        read = table
         if nul.any():
             problems.add(
-                table,
+                read,
                 np.flatnonzero(nul),
                 lambda i: (
                     "a NUL byte (\\x00) in column "
-                    + repr(next(h for h in header if "\x00" in table.columns[h][i]))
+                    + repr(next(h for h in header if "\x00" in read.columns[h][i]))
                 ),
             )
             table = table.take(~nul)
