@@ -34,15 +34,27 @@ import pandas as pd
 
 from engine.db import Database
 from engine.errors import UsageError
-from loaders.model import LoadSummary, People, Progress, Ties, merge_duplicate_pairs
+from loaders.model import (
+    MAX_ID_BYTES,
+    MAX_INDEXED_BYTES,
+    LoadSummary,
+    People,
+    Progress,
+    Ties,
+    merge_duplicate_pairs,
+    oversize,
+)
 from loaders.tables import ProblemLog, Table, check_property_names, read_table
 from loaders.writer import (
     DEFAULT_BATCH_SIZE,
     DatabaseState,
     Existing,
+    SyncPlan,
+    TooManyDeletions,
+    apply_sync,
+    plan_sync,
     preparing,
     read_existing,
-    sync_to_files,
     write_load,
 )
 
@@ -51,9 +63,20 @@ __all__ = ["PEOPLE_COLUMNS", "TIE_COLUMNS", "load_csv", "read_people", "read_tie
 PEOPLE_COLUMNS = ("id", "name")
 TIE_COLUMNS = ("source", "target", "strength")
 #: Tie properties the model owns; a ties file cannot set them through extra columns.
-RESERVED_TIE_PROPERTIES = ("id", "strength", "source", "target") + tuple(
-    f"strength_{s}" for s in ("csv", "interactions", "linkedin", "explicit", "derived")
+RESERVED_TIE_PROPERTIES = (
+    ("id", "strength", "source", "target")
+    + tuple(f"strength_{s}" for s in ("csv", "interactions", "linkedin", "explicit", "derived"))
+    + (  # what load-interactions and load-linkedin write on a tie
+        "interactions",
+        "last_interaction",
+        "channels",
+        "connected_on",
+        "linkedin_messages",
+        "last_linkedin_message",
+    )
 )
+#: Person properties the engine owns: ``rank`` writes ``pc_*`` (cypher/write_scores.cypher).
+RESERVED_PEOPLE_PREFIXES = ("pc_",)
 
 
 def load_csv(
@@ -67,6 +90,8 @@ def load_csv(
     batch_size: int = DEFAULT_BATCH_SIZE,
     progress: Progress | None = None,
     dry_run: bool = False,
+    allow_deletions: bool = False,
+    confirm: Callable[[str], bool] | None = None,
 ) -> LoadSummary:
     """Load a people file and/or a ties file into the database.
 
@@ -81,7 +106,11 @@ def load_csv(
     ``sync`` makes the files the whole truth: after the load, people the people file
     does not list, and explicit ties the ties file does not list, are removed
     (:func:`loaders.writer.sync_to_files`). It cannot go with ``skip_invalid``: a
-    rejected row would count as removed.
+    rejected row would count as removed. A sync that would delete more than half of the
+    people in the database, or take away more than half of its explicit ties
+    (:data:`loaders.writer.SYNC_SHARE_LIMIT`), raises
+    :class:`~loaders.writer.TooManyDeletions` before anything is written, unless
+    ``allow_deletions`` or ``confirm(reason)`` returns true (a dry run only reports it).
 
     ``dry_run`` reads, validates and compares with the database as a load would, then
     writes nothing (not even the schema) and sums up what the load would do.
@@ -123,6 +152,17 @@ def load_csv(
             ids = pd.unique(np.concatenate([ties.a, ties.b]))
             missing = sorted(i for i in ids.tolist() if i not in listed)
             everyone = everyone + People.bare(missing)
+        plan: SyncPlan | None = None
+        if sync:  # read before the load writes, so that a refusal leaves everything as it was
+            plan = plan_sync(
+                db,
+                everyone if people_path is not None else None,
+                ties if ties_path is not None else None,
+            )
+            excess = plan.excess()
+            refused = excess and not dry_run and not allow_deletions
+            if excess and refused and (confirm is None or not confirm(excess)):
+                raise TooManyDeletions(f"{excess} Nothing was written.")
 
         summary = write_load(
             db,
@@ -139,15 +179,9 @@ def load_csv(
             # a ties file alone: its people were read from the database to check the ties
             existing=in_database.existing if in_database is not None else None,
         )
-    if not sync:
+    if plan is None:
         return summary
-    synced = sync_to_files(
-        db,
-        everyone if people_path is not None else None,
-        ties if ties_path is not None else None,
-        batch_size=batch_size,
-        dry_run=dry_run,
-    )
+    synced = plan.counts if dry_run else apply_sync(db, plan, batch_size=batch_size)
     return dataclasses.replace(summary, synced=synced)
 
 
@@ -171,10 +205,22 @@ def read_people(path: Path, problems: ProblemLog) -> People:
     table = read_table(path, problems)
     table.require(PEOPLE_COLUMNS)
     extra = [h for h in table.header if h not in PEOPLE_COLUMNS]
-    check_property_names(table, extra)
+    check_property_names(table, extra, reserved_prefixes=RESERVED_PEOPLE_PREFIXES)
     ids = table.column("id")
     empty = ids == ""
     problems.add(table, np.flatnonzero(empty), "empty id")
+    long_id = oversize(ids, MAX_ID_BYTES)
+    problems.add(table, np.flatnonzero(long_id), lambda i: _too_long("id", ids[i], MAX_ID_BYTES))
+    empty |= long_id
+    if "organization" in table.columns:  # Organization.name is unique: indexed
+        orgs = table.column("organization")
+        long_org = oversize(orgs, MAX_INDEXED_BYTES) & ~empty
+        problems.add(
+            table,
+            np.flatnonzero(long_org),
+            lambda i: _too_long("organization", orgs[i], MAX_INDEXED_BYTES),
+        )
+        empty |= long_org
     names = ["name", *extra]
     values = {h: table.column(h) for h in names}
 
@@ -194,6 +240,14 @@ def read_people(path: Path, problems: ProblemLog) -> People:
         out_ids.append(pid)
         out_props.append(props)
     return People(out_ids, out_props)
+
+
+def _too_long(what: str, value: str, limit: int) -> str:
+    size = len(value.encode("utf-8", "surrogateescape"))
+    return (
+        f"{what} of {size} bytes (UTF-8) is too long to index in Neo4j: at most {limit} bytes "
+        f"(it starts {value[:20]!r})"
+    )
 
 
 def _row_of(table: Table, ids: np.ndarray, pid: str) -> int:
@@ -238,6 +292,10 @@ def read_ties(
     cs, cd = codes[:n], codes[n:]
     reject(src == "", "empty source id")
     reject(dst == "", "empty target id")
+    long_id = oversize(np.asarray(uniques, dtype=object), MAX_ID_BYTES)
+    if long_id.any():
+        reject(long_id[cs], lambda i: _too_long("source id", str(src[i]), MAX_ID_BYTES))
+        reject(long_id[cd], lambda i: _too_long("target id", str(dst[i]), MAX_ID_BYTES))
     reject(cs == cd, lambda i: f"tie of {src[i]!r} to itself")
     reject(raw_strength == "", "empty strength")
     reject(np.isnan(strength), lambda i: f"strength {raw_strength[i]!r} is not a number")

@@ -31,6 +31,8 @@ import pandas as pd
 
 __all__ = [
     "DERIVED_SOURCES",
+    "MAX_ID_BYTES",
+    "MAX_INDEXED_BYTES",
     "SOURCES",
     "LoadSummary",
     "People",
@@ -41,12 +43,22 @@ __all__ = [
     "explicit",
     "merge_duplicate_pairs",
     "merge_duplicate_ties",
+    "oversize",
     "tie_properties",
 ]
 
 #: Where a tie's strength comes from; ``'csv'`` is explicit and wins over the others.
 SOURCES = ("csv", "interactions", "linkedin")
 DERIVED_SOURCES = ("interactions", "linkedin")
+
+#: The longest string (UTF-8 bytes) Neo4j 5.26 takes in a RANGE index or uniqueness
+#: constraint (``Person.id``, ``Organization.name``): measured on 5.26.30 as the longest
+#: accepted value, ASCII, 2-byte and 4-byte characters alike (Neo4j's knowledge base gives
+#: 8,167 bytes for the whole index key, which holds a small header besides the string).
+MAX_INDEXED_BYTES = 8_164
+#: The longest person id: half of that, less the run id and separators, since
+#: ``recommend`` stores each introduction under ``<run>:<id>:<id>`` (unique too).
+MAX_ID_BYTES = 4_000
 
 #: ``progress(stage, done, total)``: called as rows are written ("people", "ties").
 Progress = Callable[[str, int, int], None]
@@ -174,6 +186,22 @@ _LEFT_OUT = {
 
 
 # ------------------------------------------------------------------------ rules
+def oversize(values: np.ndarray, limit: int) -> np.ndarray:
+    """Which strings of ``values`` take more than ``limit`` bytes in UTF-8 (a vectorised
+    test: only those longer than ``limit // 4`` characters are encoded).
+
+    >>> oversize(np.array(["ab", "ééé", "abcd"], dtype=object), 4).tolist()
+    [False, True, False]
+    """
+    chars = pd.Series(values, dtype=object).str.len().to_numpy()
+    out = np.zeros(len(values), dtype=bool)
+    maybe = np.flatnonzero(chars > limit // 4)
+    if len(maybe):
+        nbytes = [len(str(v).encode("utf-8", "surrogateescape")) for v in values[maybe]]
+        out[maybe] = np.asarray(nbytes) > limit  # only the few long ones loop
+    return out
+
+
 def canonical(source: np.ndarray, target: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Order each pair so that ``a < b``: ``(x, y)`` and ``(y, x)`` are the same tie.
 

@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -181,11 +183,17 @@ def rejects_path(path: Path) -> Path:
     return path.with_name(f"{path.stem}.rejected.csv")
 
 
-def check_property_names(table: Table, names: Iterable[str], reserved: Iterable[str] = ()) -> None:
-    """Columns that become properties must be plain names, and not ones the model owns."""
+def check_property_names(
+    table: Table,
+    names: Iterable[str],
+    reserved: Iterable[str] = (),
+    reserved_prefixes: tuple[str, ...] = (),
+) -> None:
+    """Columns that become properties must be plain names, and not ones the model owns
+    (``reserved``, or starting with one of ``reserved_prefixes``)."""
     taken = set(reserved)
     for name in names:
-        if name in taken:
+        if name in taken or name.startswith(reserved_prefixes):
             raise InvalidInput(
                 str(table.path),
                 table.header_line,
@@ -230,6 +238,11 @@ def read_table(
     except UnicodeDecodeError:
         text = data.decode("utf-8", "surrogateescape")
         bad_utf8 = True
+    if "\r" in text and "\n" not in text:
+        text = text.replace("\r", "\n")  # line ends of a carriage return alone (old Macs)
+    if not text.isascii() and not unicodedata.is_normalized("NFC", text):
+        # one form per letter: "é" as one code point or as "e" + U+0301 is the same id
+        text = unicodedata.normalize("NFC", text)
 
     header_index = 0
     if find_header is not None:
@@ -246,6 +259,13 @@ def read_table(
     first_line = body_from_header.split("\n", 1)[0]
     if _NOT_UTF8.search(first_line):
         raise _not_utf8(path, header_line, first_line)
+    if first_line.count('"') % 2:
+        raise InvalidInput(
+            str(path),
+            header_line,
+            "a quoted column name in the header runs over a line break: "
+            "each column name must be on the header line",
+        )
     try:
         header = [h.strip() for h in next(csv.reader([first_line.rstrip("\r")]))]
     except StopIteration:
@@ -253,7 +273,11 @@ def read_table(
     _check_header(path, header_line, header)
 
     after_header = body_from_header[len(first_line) + 1 :] if "\n" in body_from_header else ""
-    if '"' not in body_from_header and "\r" not in after_header.replace("\r\n", ""):
+    if (
+        '"' not in body_from_header
+        and "\r" not in after_header.replace("\r\n", "")
+        and "\x00" not in body_from_header  # pandas' C reader would read NUL as a space
+    ):
         table = _read_fast(path, header, header_line, body_from_header, after_header, problems)
     else:
         table = None
@@ -261,13 +285,7 @@ def read_table(
         table = _read_csv(path, header, header_line, body_from_header, problems)
 
     if bad_utf8 and len(table):
-        bad = np.zeros(len(table), dtype=bool)
-        for h in header:
-            bad |= (
-                pd.Series(table.columns[h], dtype=object)
-                .str.contains(_NOT_UTF8)
-                .to_numpy(dtype=bool)
-            )
+        bad = _containing(table, _NOT_UTF8)
         if bad.any():
             for i in np.flatnonzero(bad):
                 raw = next(v for v in table.values(int(i)) if _NOT_UTF8.search(v))
@@ -276,9 +294,35 @@ def read_table(
                     header,
                 )
             table = table.take(~bad)
+    if "\x00" in body_from_header and len(table):
+        # a NUL byte is invisible in most tools and ends strings in others
+        nul = _containing(table, "\x00")
+        read = table
+        if nul.any():
+            problems.add(
+                read,
+                np.flatnonzero(nul),
+                lambda i: (
+                    "a NUL byte (\\x00) in column "
+                    + repr(next(h for h in header if "\x00" in read.columns[h][i]))
+                ),
+            )
+            table = table.take(~nul)
     if not len(table) and not allow_no_rows and not _had_rows(problems, path):
         raise InvalidInput(str(path), None, "the file has a header but no rows")
     return table
+
+
+def _containing(table: Table, pattern: str | re.Pattern[str]) -> np.ndarray:
+    """Which rows have ``pattern`` (a regex, or a plain string) in some value."""
+    found = np.zeros(len(table), dtype=bool)
+    for h in table.header:
+        values = pd.Series(table.columns[h], dtype=object)
+        if isinstance(pattern, str):
+            found |= values.str.contains(pattern, regex=False).to_numpy(dtype=bool)
+        else:
+            found |= values.str.contains(pattern).to_numpy(dtype=bool)
+    return found
 
 
 def _had_rows(problems: ProblemLog, path: Path) -> bool:
@@ -370,6 +414,7 @@ def _read_csv(
     reader = csv.reader(io.StringIO(from_header, newline=""))
     rows: list[list[str]] = []
     lines: list[int] = []
+    begin = 1
     try:
         next(reader)
         end = reader.line_num
@@ -378,6 +423,19 @@ def _read_csv(
             line = header_line - 1 + begin
             if not record or (len(record) == 1 and not record[0].strip() and n > 1):
                 continue  # blank line
+            if end > begin and len(record) == n and (swallowed := _swallowed_row(record, n)):
+                problems.add_problem(
+                    Problem(
+                        path,
+                        line,
+                        f"the quoted value that opens on this line runs over {end - begin + 1} "
+                        f"lines, and its line {swallowed!r} looks like a row of its own: "
+                        "is a closing quote missing?",
+                        tuple(record),
+                    ),
+                    header,
+                )
+                continue
             if len(record) != n:
                 problems.add_problem(
                     Problem(path, line, _field_count(len(record), n), tuple(record)), header
@@ -389,11 +447,36 @@ def _read_csv(
         raise InvalidInput(
             str(path), header_line + reader.line_num - 1, f"not readable as CSV: {exc}"
         ) from exc
+    if reader.line_num > begin and _quote_left_open(from_header, begin):
+        raise InvalidInput(
+            str(path),
+            header_line - 1 + begin,
+            f'a quote (") opens on this line and is never closed: the rest of the file '
+            f"({reader.line_num - begin + 1} lines) would be one value",
+        )
     if not rows:
         return _empty(path, header, header_line)
     cols = list(zip(*rows, strict=True))
     columns = {h: np.array(cols[k], dtype=object) for k, h in enumerate(header)}
     return Table(path, header, header_line, columns, np.array(lines, dtype=np.int64))
+
+
+def _quote_left_open(text: str, begin: int) -> bool:
+    """Whether the record starting on line ``begin`` of ``text`` (the last one, running to the
+    end of the file) has a quote that is never closed: an odd number of ``"`` in it, since a
+    closed quoted value has an even number (the two around it and each doubled one)."""
+    start = sum(len(line) for line in itertools.islice(io.StringIO(text, newline=""), begin - 1))
+    return text.count('"', start) % 2 == 1
+
+
+def _swallowed_row(record: list[str], n: int) -> str | None:
+    """A line inside a multi-line value of ``record`` that has the header's ``n - 1`` commas
+    and no quote: most likely a row that an unclosed quote took in (None if there is none)."""
+    for value in record:
+        for inner in value.splitlines()[1:]:
+            if n > 1 and inner.count(",") == n - 1 and '"' not in inner:
+                return inner
+    return None
 
 
 def _empty(path: Path, header: list[str], header_line: int) -> Table:

@@ -41,6 +41,7 @@ import numpy as np
 import pandas as pd
 
 from engine.db import Batch, Database, batched
+from engine.errors import UsageError
 from loaders.model import (
     DERIVED_SOURCES,
     LoadSummary,
@@ -55,9 +56,14 @@ from loaders.model import (
 __all__ = [
     "DEFAULT_BATCH_SIZE",
     "READ_BATCH",
+    "SYNC_SHARE_LIMIT",
     "DatabaseState",
     "PeopleWritten",
+    "SyncPlan",
+    "TooManyDeletions",
     "TiesWritten",
+    "apply_sync",
+    "plan_sync",
     "prepare",
     "preparing",
     "read_existing",
@@ -211,6 +217,112 @@ def write_load(
     )
 
 
+#: A sync that would delete more than this share of the people in the database, or take
+#: away more than this share of its explicit ties, stops unless the user confirms: a file
+#: cut short (10 of 2,498 ties) must not empty the graph by itself.
+SYNC_SHARE_LIMIT = 0.5
+
+
+class TooManyDeletions(UsageError):
+    """A sync would delete more than :data:`SYNC_SHARE_LIMIT` of what it covers."""
+
+
+@dataclass(frozen=True)
+class SyncPlan:
+    """What a sync would delete (:func:`plan_sync`), read before anything is written."""
+
+    keep: list[str] | None  # the people file's ids (None: people are left alone)
+    gone: set[str]  # people to delete
+    gone_ties: int  # ties that go with them, each counted once
+    people_total: int  # people in the database
+    deletes: list[int]  # explicit ties to delete (internal ids)
+    fallbacks: list[list[Any]]  # [internal id, {strength, source}] of ties that fall back
+    unlisted: int  # explicit ties the ties file does not list (with those of `gone`)
+    explicit_total: int  # explicit ties in the database
+
+    @property
+    def counts(self) -> tuple[int, int, int]:
+        """(people deleted, ties deleted, ties fallen back), as :func:`sync_to_files`."""
+        return len(self.gone), self.gone_ties + len(self.deletes), len(self.fallbacks)
+
+    def excess(self) -> str | None:
+        """Why this sync deletes too much (None when it stays within the share)."""
+        too_much = []
+        if self.people_total and len(self.gone) > SYNC_SHARE_LIMIT * self.people_total:
+            too_much.append(
+                f"delete {len(self.gone)} of the {self.people_total} people in the database "
+                f"(with {self.gone_ties} ties)"
+            )
+        if self.explicit_total and self.unlisted > SYNC_SHARE_LIMIT * self.explicit_total:
+            too_much.append(
+                f"remove {self.unlisted} of the {self.explicit_total} explicit ties in the "
+                f"database ({len(self.deletes)} deleted, {len(self.fallbacks)} back to a "
+                "derived strength, the rest with their people)"
+            )
+        if not too_much:
+            return None
+        return (
+            f"syncing to these files would {' and '.join(too_much)}: more than "
+            f"{SYNC_SHARE_LIMIT:.0%}; is a file cut short?"
+        )
+
+
+def plan_sync(db: Database, people: People | None, ties: Ties | None) -> SyncPlan:
+    """What :func:`sync_to_files` would delete; reads only.
+
+    With ``people``: every person whose id is not among them. With ``ties``: every explicit
+    tie (no ``source``) the ties do not list, between people who stay: it falls back to its
+    largest derived strength, or is deleted when there is none.
+    """
+    keep = list(people.ids) if people is not None else None
+    gone: set[str] = set()
+    gone_ties = people_total = 0
+    if keep is not None:
+        row = db.query("load_sync_people_preview", keep=keep)[0]
+        gone, gone_ties = set(row["ids"]), int(row["ties"])
+        people_total = int(db.query("database_counts")[0]["people"])
+    deletes: list[int] = []
+    fallbacks: list[list[Any]] = []
+    unlisted = explicit_total = 0
+    if ties is not None:
+        a, b = canonical(ties.a, ties.b)
+        listed = set(zip(a.tolist(), b.tolist(), strict=True))
+        for rec in db.stream("load_sync_ties", chunk=_SYNC_CHUNK):
+            explicit_total += len(rec["ties"])
+            for tie, x, y, *derived in rec["ties"]:
+                if (x, y) in listed or (y, x) in listed:
+                    continue
+                unlisted += 1
+                if x in gone or y in gone:
+                    continue  # deleted with its people
+                found = [(v, s) for v, s in zip(derived, DERIVED_SOURCES, strict=True) if v]
+                if found:
+                    value, source = max(found)
+                    fallbacks.append([tie, {"strength": value, "source": source}])
+                else:
+                    deletes.append(tie)
+    return SyncPlan(
+        keep, gone, gone_ties, people_total, deletes, fallbacks, unlisted, explicit_total
+    )
+
+
+def apply_sync(
+    db: Database, plan: SyncPlan, *, batch_size: int = DEFAULT_BATCH_SIZE
+) -> tuple[int, int, int]:
+    """Delete what ``plan`` says; returns (people deleted, ties deleted, with those of the
+    people deleted, ties fallen back). The plan stays right across a load of the same files
+    in between: a load adds and updates the people and ties it lists, never others."""
+    people_deleted = ties_deleted = 0
+    if plan.keep is not None:
+        rows = db.run_auto_commit("load_sync_people", keep=plan.keep, batch=batch_size)
+        if rows:
+            people_deleted, ties_deleted = int(rows[0]["deleted"]), int(rows[0]["ties"] or 0)
+        db.query("load_sync_organizations")
+    db.run_batches("load_ties_delete", batched(plan.deletes, batch_size))
+    db.run_batches("load_ties_update", batched(plan.fallbacks, batch_size))
+    return people_deleted, ties_deleted + len(plan.deletes), len(plan.fallbacks)
+
+
 def sync_to_files(
     db: Database,
     people: People | None,
@@ -228,38 +340,11 @@ def sync_to_files(
     largest strength derived for it by ``load-interactions`` / ``load-linkedin``, or is
     deleted when there is none. ``None`` leaves that part alone. Returns (people deleted,
     ties deleted, with those of the people deleted, ties fallen back). ``dry_run`` counts
-    them and deletes nothing.
+    them and deletes nothing. (No share limit here: :func:`loaders.load_csv` checks
+    :meth:`SyncPlan.excess` before it writes.)
     """
-    people_deleted = ties_deleted = 0
-    gone: set[str] = set()  # the people deleted (a dry run skips their ties below)
-    if people is not None and dry_run:
-        row = db.query("load_sync_people_preview", keep=list(people.ids))[0]
-        gone = set(row["ids"])
-        people_deleted, ties_deleted = len(gone), int(row["ties"])
-    elif people is not None:
-        rows = db.run_auto_commit("load_sync_people", keep=list(people.ids), batch=batch_size)
-        if rows:
-            people_deleted, ties_deleted = int(rows[0]["deleted"]), int(rows[0]["ties"] or 0)
-        db.query("load_sync_organizations")
-    deletes: list[int] = []
-    fallbacks: list[list[Any]] = []
-    if ties is not None:
-        a, b = canonical(ties.a, ties.b)
-        listed = set(zip(a.tolist(), b.tolist(), strict=True))
-        for rec in db.stream("load_sync_ties", chunk=_SYNC_CHUNK):
-            for tie, x, y, *derived in rec["ties"]:
-                if (x, y) in listed or (y, x) in listed or x in gone or y in gone:
-                    continue
-                found = [(v, s) for v, s in zip(derived, DERIVED_SOURCES, strict=True) if v]
-                if found:
-                    value, source = max(found)
-                    fallbacks.append([tie, {"strength": value, "source": source}])
-                else:
-                    deletes.append(tie)
-        if not dry_run:
-            db.run_batches("load_ties_delete", batched(deletes, batch_size))
-            db.run_batches("load_ties_update", batched(fallbacks, batch_size))
-    return people_deleted, ties_deleted + len(deletes), len(fallbacks)
+    plan = plan_sync(db, people, ties)
+    return plan.counts if dry_run else apply_sync(db, plan, batch_size=batch_size)
 
 
 # ------------------------------------------------------------------------ people

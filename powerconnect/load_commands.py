@@ -24,7 +24,7 @@ from engine.errors import UsageError
 from engine.settings import ConnectionSettings
 from loaders import LoadSummary, Progress
 from loaders.interactions import HALF_LIFE_DAYS, check_half_life
-from loaders.writer import DEFAULT_BATCH_SIZE
+from loaders.writer import DEFAULT_BATCH_SIZE, TooManyDeletions
 from powerconnect.options import connection_options, open_database
 
 __all__ = ["load", "load_interactions", "load_linkedin", "register"]
@@ -113,6 +113,12 @@ def strength_options(f: F) -> F:
     help="Make the files the whole truth: delete people not in --people (with their ties) "
     "and explicit ties not in --ties (a tie with a derived strength keeps that instead)",
 )
+@click.option(
+    "--allow-deletions",
+    is_flag=True,
+    help="Let --sync delete more than half of the people, or of the explicit ties, in the "
+    "database (otherwise it stops and writes nothing; at a terminal it asks)",
+)
 @load_options
 @connection_options
 def load(
@@ -121,6 +127,7 @@ def load(
     ties_path: Path | None,
     create_missing: bool,
     sync: bool,
+    allow_deletions: bool,
     skip_invalid: bool,
     dry_run: bool,
     batch_size: int,
@@ -145,17 +152,28 @@ def load(
 
         powerconnect load --people people.csv --ties ties.csv --sync
     """
-    _load(
-        settings,
-        loaders.load_csv,
-        people_path,
-        ties_path,
-        create_missing=create_missing,
-        skip_invalid=skip_invalid,
-        sync=sync,
-        dry_run=dry_run,
-        batch_size=batch_size,
-    )
+    try:
+        _load(
+            settings,
+            loaders.load_csv,
+            people_path,
+            ties_path,
+            create_missing=create_missing,
+            skip_invalid=skip_invalid,
+            sync=sync,
+            dry_run=dry_run,
+            batch_size=batch_size,
+            allow_deletions=allow_deletions,
+            confirm=_ask if sys.stdin.isatty() else None,
+        )
+    except TooManyDeletions as exc:
+        raise UsageError(
+            f"{exc} Check with --dry-run, and run again with --allow-deletions to go ahead."
+        ) from exc
+
+
+def _ask(reason: str) -> bool:
+    return click.confirm(f"{reason[:1].upper()}{reason[1:]} Go ahead?", err=True)
 
 
 @click.command("load-interactions")

@@ -308,7 +308,7 @@ def test_sync_deletes_what_the_files_no_longer_list(db: Database, tmp_path: Path
     people, ties = _sync_network(db, tmp_path)
     derived = ties_of(db)[("ann", "cy")]["strength_interactions"]
 
-    summary = load_csv(db, people, ties, sync=True)
+    summary = load_csv(db, people, ties, sync=True, allow_deletions=True)
 
     # dee is gone with her tie and her introduction; Solo had only her
     assert sorted(people_of(db)) == ["ann", "bob", "cy"]
@@ -327,7 +327,7 @@ def test_sync_deletes_what_the_files_no_longer_list(db: Database, tmp_path: Path
         summary
     )
     # in sync now: doing it again deletes nothing
-    assert load_csv(db, people, ties, sync=True).synced == (0, 0, 0)
+    assert load_csv(db, people, ties, sync=True, allow_deletions=True).synced == (0, 0, 0)
 
 
 def test_sync_counts_each_tie_of_the_people_it_deletes_once(db: Database, tmp_path: Path) -> None:
@@ -338,7 +338,7 @@ def test_sync_counts_each_tie_of_the_people_it_deletes_once(db: Database, tmp_pa
     only_ann = tmp_path / "people2.csv"
     only_ann.write_text("id,name\nann,Ann\n")
 
-    summary = load_csv(db, only_ann, None, sync=True)
+    summary = load_csv(db, only_ann, None, sync=True, allow_deletions=True)
 
     # bob and cy go, and with them all 3 ties: bob-cy once, though both its people go
     assert summary.synced == (2, 3, 0)
@@ -372,7 +372,7 @@ def test_a_dry_run_writes_nothing_and_counts_what_the_load_then_does(
     before = snapshot(db)
     dry = load_csv(db, people, ties, sync=True, dry_run=True)
     assert snapshot(db) == before
-    real = load_csv(db, people, ties, sync=True)
+    real = load_csv(db, people, ties, sync=True, allow_deletions=True)
     assert _counts(dry) == _counts(real)
     assert real.synced == (1, 2, 1)
     assert "--sync: 1 people and 2 ties to delete, 1 ties to go back" in str(dry)
