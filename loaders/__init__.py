@@ -6,16 +6,21 @@ Three formats, one graph model (see ``loaders/README.md``):
   (``source,target,strength,...``), with explicit strengths;
 * :func:`load_interactions`: interaction logs (``from,to,timestamp[,channel]``), with
   strengths derived from frequency, recency, reciprocity and multiplexity;
-* :func:`load_linkedin`: LinkedIn data exports, one directory per team member.
+* :func:`load_linkedin`: LinkedIn data exports, one directory per team member;
+* :func:`load_mail`, :func:`load_calendar`, :func:`load_contacts`: mailboxes (mbox,
+  maildir), calendars (.ics) and address books (vCard, Google/Outlook CSV).
 
 Each validates its whole input before writing anything, raises
 :class:`engine.errors.InvalidInput` (file, line, reason) on bad input, writes in
 batched ``UNWIND`` transactions, and returns a :class:`LoadSummary`.
 """
 
+from loaders.calendars import load_calendar
+from loaders.contacts import load_contacts
 from loaders.csv_files import load_csv, read_people, read_ties
 from loaders.interactions import derive_ties, load_interactions, strength_from_signals
 from loaders.linkedin import load_linkedin, plan_linkedin, read_export
+from loaders.mail import load_mail
 from loaders.model import LoadSummary, People, Progress, Ties, canonical, tie_properties
 from loaders.writer import DEFAULT_BATCH_SIZE, write_people, write_ties
 
@@ -27,9 +32,12 @@ __all__ = [
     "Ties",
     "canonical",
     "derive_ties",
+    "load_calendar",
+    "load_contacts",
     "load_csv",
     "load_interactions",
     "load_linkedin",
+    "load_mail",
     "plan_linkedin",
     "read_export",
     "read_people",
