@@ -119,7 +119,9 @@ def _utc(value: Any, default: tzinfo, tzid: str | None, counts: Counter[str]) ->
     if isinstance(value, datetime):
         if value.tzinfo is None:
             if tzid:
-                counts["times in an undefined time zone (taken as the calendar's or UTC)"] += 1
+                counts[
+                    "times in an undefined time zone (warning: taken as the calendar's or UTC)"
+                ] += 1
             value = value.replace(tzinfo=default)
         return value.astimezone(UTC)
     if isinstance(value, date):
@@ -207,6 +209,9 @@ def _meetings(
             for e in events:
                 one.add_component(e)
             counts["events"] += 1
+            # the occurrences lose DTSTART's parameters: take the TZID from the event
+            first = events[0].get("DTSTART")
+            tzid = first.params.get("TZID") if first is not None else None
             occurrences = recurring_ical_events.of(one).between(_EPOCH, until + timedelta(0, 1))
             for occ in occurrences:
                 if str(occ.get("STATUS", "")).upper() == "CANCELLED":
@@ -215,7 +220,6 @@ def _meetings(
                 dtstart = occ.get("DTSTART")
                 if dtstart is None:
                     raise ValueError("no DTSTART")
-                tzid = dtstart.params.get("TZID") if hasattr(dtstart, "params") else None
                 start = _utc(dtstart.dt, default, tzid, counts)
                 if start > until:
                     counts["occurrences after the load's time"] += 1
