@@ -84,11 +84,15 @@ def test_later_occurrences_wait_for_their_time() -> None:
     assert weekly == [datetime(2024, 3, 4, 9, tzinfo=UTC), datetime(2024, 3, 11, 13, tzinfo=UTC)]
 
 
-def test_a_file_that_is_no_calendar_is_refused(tmp_path: Path) -> None:
+@pytest.mark.neo4j
+def test_a_file_that_is_no_calendar_is_refused(
+    db: Database, tmp_path: Path, cli_env: dict[str, str]
+) -> None:
     bad = tmp_path / "notes.ics"
     bad.write_text("hello\n")
-    result = CliRunner().invoke(main, ["load-calendar", str(bad), "--dry-run"], env={})
-    assert result.exit_code != 0
+    result = CliRunner().invoke(main, ["load-calendar", str(bad)], env=cli_env)
+    assert result.exit_code == 1
+    assert "notes.ics: not an iCalendar file" in result.output
     assert "Traceback" not in result.output
 
 

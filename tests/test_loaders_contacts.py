@@ -67,11 +67,15 @@ def test_every_layout_gives_names_addresses_and_organizations() -> None:
     assert counts["contacts"] == 9
 
 
-def test_a_csv_that_is_no_contacts_export_is_refused(tmp_path: Path) -> None:
+@pytest.mark.neo4j
+def test_a_csv_that_is_no_contacts_export_is_refused(
+    db: Database, tmp_path: Path, cli_env: dict[str, str]
+) -> None:
     bad = tmp_path / "ties.csv"
     bad.write_text("source,target,strength\na,b,0.5\n")
-    result = CliRunner().invoke(main, ["load-contacts", str(bad), "--dry-run"], env={})
-    assert result.exit_code != 0
+    result = CliRunner().invoke(main, ["load-contacts", str(bad)], env=cli_env)
+    assert result.exit_code == 1
+    assert "ties.csv:1: not a Google or Outlook contacts export" in result.output
     assert "Traceback" not in result.output
 
 
