@@ -65,6 +65,7 @@ class Meeting:
     key: str
     start: datetime
     participants: tuple[tuple[str, str], ...]
+    duration: float = float("nan")  # seconds; NaN for all-day events or without an end
 
 
 def repair_folding(text: str) -> str:
@@ -128,6 +129,24 @@ def _utc(value: Any, default: tzinfo, tzid: str | None, counts: Counter[str]) ->
         counts["all-day occurrences"] += 1
         return datetime(value.year, value.month, value.day, tzinfo=default).astimezone(UTC)
     raise ValueError(f"DTSTART {value!r} is not a date or a date-time")
+
+
+def _duration(event: Any) -> float:
+    """Seconds from DTSTART to DTEND (or DURATION); NaN for all-day or open events."""
+    start = event.get("DTSTART")
+    end = event.get("DTEND")
+    if start is None or not isinstance(start.dt, datetime):
+        return float("nan")
+    if end is not None and isinstance(end.dt, datetime):
+        try:
+            seconds = (end.dt - start.dt).total_seconds()
+        except TypeError:  # one naive, one aware
+            return float("nan")
+    elif event.get("DURATION") is not None:
+        seconds = event.get("DURATION").dt.total_seconds()
+    else:
+        return float("nan")
+    return seconds if seconds > 0 else float("nan")
 
 
 def _participants(event: Any) -> list[tuple[str, str]]:
@@ -229,7 +248,8 @@ def _meetings(
                 if len(people) < 2:
                     counts["occurrences with fewer than two participants"] += 1
                     continue
-                out.append(Meeting(f"{uid}|{start.isoformat()}", start, tuple(people)))
+                key = f"{uid}|{start.isoformat()}"
+                out.append(Meeting(key, start, tuple(people), _duration(occ)))
         except Exception as exc:  # one unreadable event never stops the others
             problems.add_problem(
                 Problem(path, line, f"event {uid}: cannot be read: {exc}", (uid,)),
@@ -245,7 +265,7 @@ def calendar_interactions(
     occurrence), the people named, and counts (pure: no database)."""
     counts: Counter[str] = Counter()
     seen: set[str] = set()
-    rows: list[tuple[str, str, datetime, str]] = []
+    rows: list[tuple[str, str, datetime, str, float]] = []
     names: dict[str, Counter[str]] = {}
     emails: dict[str, str] = {}
     for m in meetings:
@@ -261,10 +281,10 @@ def calendar_interactions(
                 names.setdefault(pid, Counter())[name] += 1
             if pid not in pids:
                 pids.append(pid)
-        rows.extend((a, b, m.start, m.key) for a, b in combinations(pids, 2))
+        rows.extend((a, b, m.start, m.key, m.duration) for a, b in combinations(pids, 2))
     if not rows:
         return empty_frame(), {}, counts
-    frame = pd.DataFrame(rows, columns=["source", "target", "timestamp", "group"])
+    frame = pd.DataFrame(rows, columns=["source", "target", "timestamp", "group", "duration"])
     frame["timestamp"] = pd.DatetimeIndex(pd.to_datetime(frame["timestamp"], utc=True)).as_unit(
         "us"
     )

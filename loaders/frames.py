@@ -10,13 +10,17 @@ of interactions, with the columns
   message shares it, so the model can discount a tie by the group's size);
 * ``message_id``: a key that is the same for the same message or occurrence seen twice
   (the model counts it once);
+* ``duration``: seconds (a meeting's DTEND - DTSTART), NaN where unknown (mail,
+  all-day events);
 * ``directed``: ``False`` for a meeting (no direction), ``True`` for an email.
 
 :func:`interaction_ties` is the one place that hands such a frame to the model. Today it
 feeds :func:`loaders.interactions.derive_ties` (frequency, recency, reciprocity,
-multiplexity); that model has no group discount yet, so ``group`` is carried but not
-used, and an undirected row counts once in each direction (a meeting is an exchange
-both ways). When the reworked model lands, only this function changes.
+multiplexity); that model has no group discount or durations yet, so ``group`` and
+``duration`` are carried but not used, and an undirected row counts once in each
+direction (a meeting is an exchange both ways). When the reworked model lands
+(``derive_strengths(frame, undirected_channels={"meeting"}, ...)``), only this function
+changes.
 """
 
 from __future__ import annotations
@@ -30,7 +34,16 @@ from loaders.model import Ties
 
 __all__ = ["FRAME_COLUMNS", "empty_frame", "interaction_ties"]
 
-FRAME_COLUMNS = ("source", "target", "timestamp", "channel", "group", "message_id", "directed")
+FRAME_COLUMNS = (
+    "source",
+    "target",
+    "timestamp",
+    "channel",
+    "group",
+    "message_id",
+    "duration",
+    "directed",
+)
 
 
 def empty_frame() -> pd.DataFrame:
@@ -43,6 +56,7 @@ def empty_frame() -> pd.DataFrame:
             "channel": pd.Series([], dtype=object),
             "group": pd.Series([], dtype=object),
             "message_id": pd.Series([], dtype=object),
+            "duration": pd.Series([], dtype=float),
             "directed": pd.Series([], dtype=bool),
         }
     )

@@ -448,6 +448,7 @@ def mail_interactions(
     )
     frame["channel"] = "email"
     frame["message_id"] = frame["group"]
+    frame["duration"] = float("nan")
     frame["directed"] = True
     used = set(frame["source"]) | set(frame["target"])
     people: dict[str, dict[str, Any]] = {}

@@ -66,6 +66,8 @@ def test_participants_recurrences_and_time_zones() -> None:
         ("dee", "gus", t("2024-03-13T09:00Z")),
     ]
     assert not frame["directed"].any() and set(frame["channel"]) == {"meeting"}
+    # DTEND - DTSTART in seconds: 30 minutes for the sync, none for the all-day offsite
+    assert frame["duration"].iloc[0] == 1800 and math.isnan(frame["duration"].iloc[5])
     assert [(p.file.name, p.line) for p in problems.problems] == [("google-ann.ics", 116)]
     assert "broken-006@google.com" in problems.problems[0].reason
     assert counts["duplicate occurrences"] == 3  # bob's calendar holds the same series

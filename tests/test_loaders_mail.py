@@ -268,3 +268,13 @@ def test_a_person_in_the_database_keeps_their_name_and_gets_their_mail(
     assert people["bob"]["name"] == "Robert Baker"
     assert "email:bob@example.org" not in people
     assert ("bob", "email:ann@example.org") in ties_of(db)
+
+
+@pytest.mark.parametrize("name", ["addresses", "mail", "calendars", "contacts", "frames"])
+def test_docstring_examples(name: str) -> None:
+    import doctest
+    import importlib
+
+    module = importlib.import_module(f"loaders.{name}")
+    failures, tried = doctest.testmod(module)
+    assert failures == 0 and tried > 0
