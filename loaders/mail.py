@@ -29,10 +29,13 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import mmap
+import os
 import re
 import time
 from collections import Counter
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -235,45 +238,50 @@ def _open(path: Path) -> IO[bytes]:
     return path.open("rb")
 
 
-def _is_envelope(line: bytes) -> bool:
-    return line.startswith(b"From ")
+#: a candidate envelope: "From " at the start of the file or after an empty line
+_ENVELOPE_AT = re.compile(rb"(?:\A|\n\r?\n)(From [^\n]*)\n")
+_BLOCK_END = re.compile(rb"\n\r?\n")
+
+
+@contextmanager
+def _contents(path: Path) -> Iterator[Any]:
+    """The file's bytes without reading them into memory (mmap); a ``.gz`` decompressed."""
+    if path.suffix == ".gz":
+        with gzip.open(path, "rb") as fh:
+            yield fh.read()
+        return
+    with path.open("rb") as fh:
+        if os.fstat(fh.fileno()).st_size == 0:
+            yield b""
+            return
+        with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+            yield mm
 
 
 def _mbox_blocks(path: Path) -> Iterator[tuple[int, str, bytes]]:
     """(envelope line number, envelope, header block) of each message of an mbox.
 
-    A ``From `` line starts a message when it is the first line or follows a blank
-    line, and the next line is a header (so an unescaped ``From `` in a body, after a
-    blank line, stays in the body). Body lines are read and dropped.
+    A ``From `` line starts a message when it is the first line or follows an empty
+    line, and the next line is a header (so an unescaped ``From `` in a body, after an
+    empty line, stays in the body). Only the header blocks are copied out of the file;
+    bodies are skipped by searching for the next envelope.
     """
-    with _open(path) as fh:
-        pending: tuple[int, bytes] | None = None  # a "From " line waiting for its next line
-        header: list[bytes] | None = None
-        current: tuple[int, bytes] | None = None
-        previous_blank = True
-        for number, raw in enumerate(fh, start=1):
-            blank = raw.strip() == b""
-            if pending is not None:
-                if _HEADER.match(raw) and not _is_envelope(raw):
-                    if current is not None and header is not None:
-                        yield current[0], _decode(current[1]).strip(), b"".join(header)
-                    current, header = pending, [raw]
-                    pending = None
-                    previous_blank = blank
-                    continue
-                pending = None
-            if previous_blank and _is_envelope(raw):
-                pending = (number, raw)
-                previous_blank = False
-                continue
-            if header is not None and current is not None and header[-1].strip() != b"":
-                if blank:
-                    header.append(b"\n")  # end of the header block: stop collecting
-                else:
-                    header.append(raw)
-            previous_blank = blank
-        if current is not None and header is not None:
-            yield current[0], _decode(current[1]).strip(), b"".join(header)
+    with _contents(path) as data:
+        starts: list[tuple[int, int, bytes]] = []  # (envelope start, header start, envelope)
+        for m in _ENVELOPE_AT.finditer(data):
+            after = m.end()
+            end = data.find(b"\n", after)
+            following = data[after : end if end >= 0 else len(data)]
+            if _HEADER.match(following) and not following.startswith(b"From "):
+                starts.append((m.start(1), after, m.group(1)))
+        line, counted = 1, 0
+        for i, (envelope_at, header_at, envelope) in enumerate(starts):
+            limit = starts[i + 1][0] if i + 1 < len(starts) else len(data)
+            end_of_block = _BLOCK_END.search(data, header_at, limit)
+            header_end = end_of_block.start() + 1 if end_of_block else limit
+            line += data[counted:envelope_at].count(b"\n")
+            counted = envelope_at
+            yield line, _decode(bytes(envelope)).strip(), bytes(data[header_at:header_end])
 
 
 def _header_block(path: Path) -> bytes:
@@ -346,7 +354,7 @@ def _read_mbox(path: Path, problems: ProblemLog) -> list[MailMessage]:
             m = _checked(_message(path, f"message {n}", line, block, envelope), problems)
             if m is not None:
                 out.append(m)
-    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+    except (OSError, EOFError, ValueError, gzip.BadGzipFile) as exc:
         raise InvalidInput(str(path), None, f"cannot read this mailbox: {exc}") from None
     return out
 
