@@ -14,6 +14,7 @@ automated messages, declined attendees, ...).
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from email.header import decode_header
@@ -30,6 +31,7 @@ from loaders.writer import DEFAULT_BATCH_SIZE, read_existing, write_load
 __all__ = [
     "AddressBook",
     "FileSummary",
+    "Participants",
     "decode_words",
     "is_automated_address",
     "normalise_address",
@@ -246,6 +248,39 @@ class AddressBook:
         for rec in db.query("load_people_existing", rows=[person_id(a) for a in wanted]):
             for pid, _eid, _props, _orgs in rec["people"]:
                 self.known.setdefault(pid[len("email:") :], pid)
+
+
+@dataclass
+class Participants:
+    """The people a mail or calendar load names: each address resolved through ``book``,
+    with the display names seen for them (the commonest becomes ``name``)."""
+
+    book: AddressBook
+    names: dict[str, Counter[str]] = field(default_factory=dict)
+    emails: dict[str, str] = field(default_factory=dict)
+
+    def person(self, name: str, address: str) -> str:
+        """The person id of ``address``, noting ``name`` for them."""
+        pid = self.book.resolve(address)
+        self.emails.setdefault(pid, self.book.canonical(address))
+        if name:
+            self.names.setdefault(pid, Counter())[name] += 1
+        return pid
+
+    def properties(self, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+        """``name``, ``email`` (and ``emails`` for an alias group) of each of ``ids``."""
+        people: dict[str, dict[str, Any]] = {}
+        for pid in sorted(ids):
+            props: dict[str, Any] = {}
+            if pid in self.names:
+                props["name"] = self.names[pid].most_common(1)[0][0]
+            if pid.startswith("email:"):
+                props["email"] = self.emails.get(pid, pid[len("email:") :])
+                also = self.book.addresses_of(props["email"])
+                if len(also) > 1:
+                    props["emails"] = also
+            people[pid] = props
+        return people
 
 
 @dataclass

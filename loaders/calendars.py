@@ -43,8 +43,14 @@ import recurring_ical_events
 
 from engine.db import Database
 from engine.errors import InvalidInput, UsageError
-from loaders.addresses import AddressBook, FileSummary, normalise_address, write_people_and_ties
-from loaders.frames import FRAME_COLUMNS, empty_frame, interaction_ties
+from loaders.addresses import (
+    AddressBook,
+    FileSummary,
+    Participants,
+    normalise_address,
+    write_people_and_ties,
+)
+from loaders.frames import interaction_frame, interaction_ties
 from loaders.interactions import HALF_LIFE_DAYS
 from loaders.model import Progress
 from loaders.tables import Problem, ProblemLog
@@ -266,40 +272,16 @@ def calendar_interactions(
     counts: Counter[str] = Counter()
     seen: set[str] = set()
     rows: list[tuple[str, str, datetime, str, float]] = []
-    names: dict[str, Counter[str]] = {}
-    emails: dict[str, str] = {}
+    participants = Participants(book)
     for m in meetings:
         if m.key in seen:
             counts["duplicate occurrences"] += 1
             continue
         seen.add(m.key)
-        pids: list[str] = []
-        for name, address in m.participants:
-            pid = book.resolve(address)
-            emails.setdefault(pid, book.canonical(address))
-            if name:
-                names.setdefault(pid, Counter())[name] += 1
-            if pid not in pids:
-                pids.append(pid)
+        pids = list(dict.fromkeys(participants.person(*p) for p in m.participants))
         rows.extend((a, b, m.start, m.key, m.duration) for a, b in combinations(pids, 2))
-    if not rows:
-        return empty_frame(), {}, counts
-    frame = pd.DataFrame(rows, columns=["source", "target", "timestamp", "group", "duration"])
-    frame["timestamp"] = pd.DatetimeIndex(pd.to_datetime(frame["timestamp"], utc=True)).as_unit(
-        "us"
-    )
-    frame["channel"] = "meeting"
-    frame["message_id"] = frame["group"]
-    frame["directed"] = False
-    people: dict[str, dict[str, Any]] = {}
-    for pid in sorted(set(frame["source"]) | set(frame["target"])):
-        props: dict[str, Any] = {}
-        if pid in names:
-            props["name"] = names[pid].most_common(1)[0][0]
-        if pid.startswith("email:"):
-            props["email"] = emails.get(pid, pid[len("email:") :])
-        people[pid] = props
-    return frame[list(FRAME_COLUMNS)], people, counts
+    frame = interaction_frame(rows, "meeting", directed=False)
+    return frame, participants.properties(set(frame["source"]) | set(frame["target"])), counts
 
 
 def load_calendar(

@@ -25,6 +25,7 @@ changes.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 import pandas as pd
@@ -32,7 +33,7 @@ import pandas as pd
 from loaders.interactions import HALF_LIFE_DAYS, Interactions, count_after, derive_ties
 from loaders.model import Ties
 
-__all__ = ["FRAME_COLUMNS", "empty_frame", "interaction_ties"]
+__all__ = ["FRAME_COLUMNS", "empty_frame", "interaction_frame", "interaction_ties"]
 
 FRAME_COLUMNS = (
     "source",
@@ -60,6 +61,23 @@ def empty_frame() -> pd.DataFrame:
             "directed": pd.Series([], dtype=bool),
         }
     )
+
+
+def interaction_frame(
+    rows: Sequence[tuple[str, str, datetime, str, float]], channel: str, *, directed: bool
+) -> pd.DataFrame:
+    """A frame from ``(source, target, timestamp, key, duration)`` rows of one channel;
+    the key is both ``group`` and ``message_id``."""
+    if not rows:
+        return empty_frame()
+    frame = pd.DataFrame(rows, columns=["source", "target", "timestamp", "group", "duration"])
+    frame["timestamp"] = pd.DatetimeIndex(pd.to_datetime(frame["timestamp"], utc=True)).as_unit(
+        "us"
+    )
+    frame["channel"] = channel
+    frame["message_id"] = frame["group"]
+    frame["directed"] = directed
+    return frame[list(FRAME_COLUMNS)]
 
 
 def interaction_ties(

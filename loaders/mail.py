@@ -49,13 +49,14 @@ from engine.errors import InvalidInput, UsageError
 from loaders.addresses import (
     AddressBook,
     FileSummary,
+    Participants,
     decode_words,
     is_automated_address,
     parse_addresses,
     read_aliases,
     write_people_and_ties,
 )
-from loaders.frames import FRAME_COLUMNS, empty_frame, interaction_ties
+from loaders.frames import interaction_frame, interaction_ties
 from loaders.interactions import HALF_LIFE_DAYS
 from loaders.model import Progress
 from loaders.tables import Problem, ProblemLog
@@ -413,16 +414,9 @@ def mail_interactions(
         if m.message_id:
             author.setdefault(m.message_id, book.resolve(m.sender[1]))
     counts["messages"] = len(unique)
-    rows: list[tuple[str, str, datetime, str]] = []
-    names: dict[str, Counter[str]] = {}
-    emails: dict[str, str] = {}
-
-    def person(name: str, address: str) -> str:
-        pid = book.resolve(address)
-        emails.setdefault(pid, book.canonical(address))
-        if name:
-            names.setdefault(pid, Counter())[name] += 1
-        return pid
+    rows: list[tuple[str, str, datetime, str, float]] = []
+    participants = Participants(book)
+    person = participants.person
 
     for key, m in unique.items():
         assert m.sender is not None and m.date is not None
@@ -447,30 +441,9 @@ def mail_interactions(
         if not targets:
             counts["list-only messages" if m.listed else "messages to no one else"] += 1
             continue
-        rows.extend((sender, t, m.date, key) for t in targets)
-    if not rows:
-        return empty_frame(), {}, counts
-    frame = pd.DataFrame(rows, columns=["source", "target", "timestamp", "group"])
-    frame["timestamp"] = pd.DatetimeIndex(pd.to_datetime(frame["timestamp"], utc=True)).as_unit(
-        "us"
-    )
-    frame["channel"] = "email"
-    frame["message_id"] = frame["group"]
-    frame["duration"] = float("nan")
-    frame["directed"] = True
-    used = set(frame["source"]) | set(frame["target"])
-    people: dict[str, dict[str, Any]] = {}
-    for pid in sorted(used):
-        props: dict[str, Any] = {}
-        if pid in names:
-            props["name"] = names[pid].most_common(1)[0][0]
-        if pid.startswith("email:"):
-            props["email"] = emails.get(pid, pid[len("email:") :])
-            also = book.addresses_of(props["email"])
-            if len(also) > 1:
-                props["emails"] = also
-        people[pid] = props
-    return frame[list(FRAME_COLUMNS)], people, counts
+        rows.extend((sender, t, m.date, key, float("nan")) for t in targets)
+    frame = interaction_frame(rows, "email", directed=True)
+    return frame, participants.properties(set(frame["source"]) | set(frame["target"])), counts
 
 
 # ------------------------------------------------------------------------ loading
