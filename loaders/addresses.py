@@ -14,6 +14,7 @@ automated messages, declined attendees, ...).
 from __future__ import annotations
 
 import re
+import time
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ from typing import Any
 from engine.db import Database
 from engine.errors import InvalidInput
 from loaders.model import LoadSummary, People, Progress, Ties
+from loaders.tables import ProblemLog
 from loaders.writer import DEFAULT_BATCH_SIZE, read_existing, write_load
 
 __all__ = [
@@ -306,14 +308,17 @@ def write_people_and_ties(
     *,
     state: Any,
     overwrite: bool,
+    started: float,
+    problems: ProblemLog,
+    rejects_files: list[Path],
+    counts: Mapping[str, int],
+    after_as_of: int = 0,
     batch_size: int = DEFAULT_BATCH_SIZE,
     progress: Progress | None = None,
-    read_seconds: float = 0.0,
-    rejected: int = 0,
-    rejects_files: list[Path] | None = None,
     dry_run: bool = False,
-) -> LoadSummary:
-    """Write people (with properties) and ties through :func:`loaders.writer.write_load`.
+) -> FileSummary:
+    """Write people (with properties) and ties through :func:`loaders.writer.write_load`,
+    and sum up with ``counts`` (``started``: ``time.perf_counter()`` when reading began).
 
     Without ``overwrite`` (mail, calendars), a property a person already has in the
     database is left alone: a display name in a header does not replace the name a
@@ -328,16 +333,18 @@ def write_people_and_ties(
             have = existing[pid][1]
             wanted = {k: v for k, v in wanted.items() if have.get(k) in (None, "", [])}
         props.append(wanted)
-    return write_load(
+    summary = write_load(
         db,
         People(ids, props),
         ties,
         state=state,
         batch_size=batch_size,
         progress=progress,
-        read_seconds=read_seconds,
-        rejected=rejected,
+        read_seconds=time.perf_counter() - started,
+        rejected=len(problems),
         rejects_files=rejects_files,
         dry_run=dry_run,
         existing=existing,
     )
+    summary.after_as_of = after_as_of
+    return FileSummary.of(summary, counts)

@@ -327,17 +327,17 @@ def load_contacts(
             book.add_group(c.emails)
         book.learn(db, {a for c in contacts for a in c.emails})
         people, counts = contact_people(contacts, book)
-        summary = write_people_and_ties(
+        return write_people_and_ties(
             db,
             people,
             Ties.empty("interactions"),
             state=state,
             overwrite=True,
+            started=started,
+            problems=problems,
+            rejects_files=rejects,
+            counts=counts,
             batch_size=batch_size,
             progress=progress,
-            read_seconds=time.perf_counter() - started,
-            rejected=len(problems),
-            rejects_files=rejects,
             dry_run=dry_run,
         )
-        return FileSummary.of(summary, counts)

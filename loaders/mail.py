@@ -498,18 +498,18 @@ def load_mail(
         book.learn(db, addresses)
         frame, people, counts = mail_interactions(messages, book)
         ties, after = interaction_ties(frame, half_life_days=half_life_days, as_of=as_of)
-        summary = write_people_and_ties(
+        return write_people_and_ties(
             db,
             people,
             ties,
             state=state,
             overwrite=False,
+            started=started,
+            problems=problems,
+            rejects_files=rejects,
+            counts=counts,
+            after_as_of=after,
             batch_size=batch_size,
             progress=progress,
-            read_seconds=time.perf_counter() - started,
-            rejected=len(problems),
-            rejects_files=rejects,
             dry_run=dry_run,
         )
-        summary.after_as_of = after
-        return FileSummary.of(summary, counts)
