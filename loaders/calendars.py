@@ -257,8 +257,9 @@ def _meetings(
                 key = f"{uid}|{start.isoformat()}"
                 out.append(Meeting(key, start, tuple(people), _duration(occ)))
         except Exception as exc:  # one unreadable event never stops the others
+            why = f"no {exc.args[0]}" if isinstance(exc, KeyError) else str(exc)
             problems.add_problem(
-                Problem(path, line, f"event {uid}: cannot be read: {exc}", (uid,)),
+                Problem(path, line, f"event {uid}: cannot be read: {why}", (uid,)),
                 REJECTS_HEADER,
             )
     return out

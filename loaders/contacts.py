@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 import re
 import time
 from collections import Counter
@@ -91,11 +92,15 @@ def join_soft_breaks(text: str) -> str:
     out: list[str] = []
     joining = False
     for line in text.splitlines():
-        if joining:
+        if joining and line.strip().upper() not in ("END:VCARD", "BEGIN:VCARD"):
             out[-1] = out[-1][:-1] + line.lstrip()
         else:
             out.append(line)
-        joining = "QUOTED-PRINTABLE" in out[-1].upper() and out[-1].endswith("=")
+        joining = (
+            "QUOTED-PRINTABLE" in out[-1].upper()
+            and out[-1].endswith("=")
+            and not out[-1].upper().startswith(("END:VCARD", "BEGIN:VCARD"))
+        )
     return "\n".join(out)
 
 
@@ -123,6 +128,8 @@ def _value(card: Any, name: str) -> Any:
 
 
 def _vcard(path: Path, line: int, text: str) -> Contact:
+    # vobject logs each line it skips at ERROR level; the card is judged here instead
+    logging.getLogger("vobject").setLevel(logging.CRITICAL)
     card = vobject.readOne(join_soft_breaks(text), ignoreUnreadable=True)
     emails: list[tuple[int, str]] = []
     for entry in card.contents.get("email", []):

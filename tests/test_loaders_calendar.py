@@ -137,3 +137,38 @@ def test_load_calendar_against_neo4j(db: Database, tmp_path: Path, cli_env: dict
     assert again.exit_code == 0, again.output
     assert "people: 0 created, 0 updated, 7 unchanged" in again.stdout
     assert "ties: 0 created, 0 updated, 9 unchanged" in again.stdout
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        (
+            "BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:x\nEND:VEVENT\nEND:VCALENDAR\n",
+            "event x: cannot be read: no DTSTART",
+        ),
+        (
+            "BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:y\nDTSTART:20240101T000000Z\n"
+            "RRULE:FREQ=SOMETIMES\nATTENDEE:mailto:a@example.org\nEND:VEVENT\nEND:VCALENDAR\n",
+            "event y: cannot be read: ",
+        ),
+        (  # an unterminated quote: the organizer cannot be read, the event has one person
+            "BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:z\nDTSTART:20240101T000000Z\n"
+            'ORGANIZER;CN="unterminated:mailto:a@example.org\nEND:VEVENT\nEND:VCALENDAR\n',
+            None,
+        ),
+    ],
+)
+def test_broken_events_are_problems_not_tracebacks(
+    tmp_path: Path, content: str, problem: str | None
+) -> None:
+    path = tmp_path / "odd.ics"
+    path.write_text(content)
+    problems = ProblemLog()
+    meetings = read_calendar([path], problems, until=UNTIL, counts=Counter())
+    assert meetings == []
+    reasons = [p.reason for p in problems.problems]
+    if problem is None:
+        assert reasons == []
+    else:
+        assert len(reasons) == 1 and reasons[0].startswith(problem)
+        assert problems.problems[0].line == 2  # its BEGIN:VEVENT

@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from engine.db import Database
+from engine.errors import InvalidInput
 from loaders.addresses import AddressBook
 from loaders.contacts import contact_people, load_contacts, read_contacts
 from loaders.mail import load_mail
@@ -128,3 +129,22 @@ def test_contacts_then_mail_resolve_to_the_same_people(
 
     again = load_contacts(db, [tmp_path / n for n in FILES])
     assert (again.people_created, again.people_updated, again.people_unchanged) == (0, 0, 9)
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Broken\r\nEMAIL;TYPE=\r\nN:;;\r\nEND:VCARD\r\n",
+        b"BEGIN:VCARD\r\nVERSION:2.1\r\nFN;ENCODING=QUOTED-PRINTABLE:=ZZ=\r\nEND:VCARD\r\n",
+        b"BEGIN:VCARD\r\nBEGIN:VCARD\r\nFN:x\r\n",
+        b"\xff\xfe" + "E-mail Address\r\nann@example.org\r\n".encode("utf-16-le"),
+    ],
+)
+def test_odd_contacts_are_problems_not_tracebacks(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "odd.vcf"
+    path.write_bytes(content)
+    problems = ProblemLog()
+    try:
+        read_contacts([path], problems)
+    except InvalidInput as exc:
+        assert exc.file == str(path)

@@ -278,3 +278,35 @@ def test_docstring_examples(name: str) -> None:
     module = importlib.import_module(f"loaders.{name}")
     failures, tried = doctest.testmod(module)
     assert failures == 0 and tried > 0
+
+
+def test_apple_mail_export_and_single_eml_files(tmp_path: Path) -> None:
+    # Apple Mail "Export Mailbox..." writes Inbox.mbox/mbox (plus a table of contents)
+    apple = tmp_path / "Inbox.mbox"
+    apple.mkdir()
+    shutil.copy(DATA / "thunderbird-Inbox", apple / "mbox")
+    (apple / "table_of_contents").write_bytes(b"\x00\x01binary")
+    assert rows([apple])[3] == [("hal", "ann"), ("ann", "hal")]
+    eml = tmp_path / "saved.eml"
+    src = DATA / "maildir" / "cur" / "1710234000.M100P4242.mail.example.org:2,S"
+    shutil.copy(src, eml)
+    assert rows([eml])[3] == [("eve", "ann"), ("eve", "fay")]
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"",
+        b"\x00\xff\xfe garbage \x00" * 50,
+        b"From \n\n",
+        b"From x Mon Jan  1 00:00:00 2024\nFrom: \nDate: yesterday\n\nbody",
+        b"From: =?bogus?Q?=ZZ?= <a@example.org>\nTo: ,,;;<>\nDate: Mon, 99 Foo 2024\n\n",
+    ],
+)
+def test_garbage_is_a_problem_or_nothing_never_a_traceback(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "odd.mbox"
+    path.write_bytes(content)
+    problems = ProblemLog()
+    messages = read_mail([path], problems)
+    mail_interactions(messages, AddressBook())
+    assert all(p.file == path for p in problems.problems)
