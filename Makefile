@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEV    := $(VENV)/.installed-dev
 
-.PHONY: help install jars demo test test-unit lint format bench clean neo4j-start neo4j-stop
+.PHONY: help install jars demo test test-unit lint format docs bench clean neo4j-start neo4j-stop
 # One step at a time: `pip install` rewrites .venv/bin/powerconnect while `jars` runs it.
 .NOTPARALLEL:
 
@@ -45,6 +45,10 @@ lint: $(DEV)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+
+# The CLI reference is generated from --help; tests/test_docs.py fails when it is stale.
+docs: $(STAMP)
+	$(BIN)/python -m powerconnect.cli_reference docs/cli.md
 
 format: $(DEV)
 	$(BIN)/ruff format .

@@ -9,7 +9,6 @@ registered on the main group by :func:`register`.
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
@@ -149,28 +148,12 @@ def saved_queries() -> list[SavedQuery]:
     return [_saved_query(name) for name in ordered]
 
 
-_PARAM = re.compile(r":param\s+([A-Za-z_]\w*)\s*=>\s*(.+?)\s*(?=;\s*:param\b|$)")
-
-
 def _saved_query(name: str) -> SavedQuery:
-    text = queries.load(name)
-    header = [line[2:].strip() for line in text.splitlines() if line.startswith("//")]
-    code = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("//"))
-    documented: dict[str, str] = {}
-    for line in header:
-        for match in _PARAM.finditer(line):
-            documented.setdefault(match.group(1), match.group(2).rstrip(";").strip())
-    used = list(dict.fromkeys(re.findall(r"\$([A-Za-z_]\w*)", code)))
-    params = [
-        f":param {p} => {documented[p]}" if p in documented else f":param {p} => ...  (set it)"
-        for p in used
-    ]
-    stem = name.rpartition("/")[2]
-    first = " ".join(header).removeprefix(f"{stem}:").strip()
-    summary = re.split(r"(?<=[.)]) (?=[A-Z(])|\bReturns\b", first, maxsplit=1)[0].strip()
-    summary = summary[:1].upper() + summary[1:]
-    path = Path(str(resources.files("cypher.browser").joinpath(f"{stem}.cypher")))
-    return SavedQuery(name=name, summary=summary, params=params, code=code.strip(), path=path)
+    query = queries.get(name)
+    params = [f":param {p} => {query.examples.get(p, '...  (set it)')}" for p in query.parameters]
+    return SavedQuery(
+        name=name, summary=query.summary, params=params, code=query.code, path=query.path
+    )
 
 
 def browser_url(uri: str | None, user: str, server: LocalServer) -> str:

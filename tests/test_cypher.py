@@ -16,23 +16,30 @@ SOURCES = [p for d in ("engine", "loaders", "powerconnect") for p in (ROOT / d).
 
 @pytest.mark.parametrize("name", queries.names())
 def test_query_file_starts_with_a_header_naming_it_and_its_parameters(name: str) -> None:
-    text = queries.load(name)
-    first = text.splitlines()[0]
-    assert first.startswith(f"// {name.rpartition('/')[2]}:"), first
-    header = "\n".join(line for line in text.splitlines() if line.startswith("//"))
-    assert "Parameters" in header
-    for param in set(re.findall(r"\$([A-Za-z_]\w*)", _code(text))):
-        assert f"${param}" in header, f"${param} is not documented in the header of {name}"
+    query = queries.get(name)
+    first = query.text.splitlines()[0]
+    assert first.startswith(f"// {query.stem}:"), first
+    assert query.summary, f"{name} has no summary sentence after its name"
+    assert any("Parameters" in line for line in query.header)
+    for param in query.parameters:
+        assert param in query.documented, f"${param} is not documented in the header of {name}"
+
+
+def test_header_is_parsed_into_summary_returns_parameters_and_examples() -> None:
+    # Read from cypher/strong_open_pairs.cypher's own header, by hand.
+    query = queries.get("strong_open_pairs")
+    assert query.summary.startswith("The structural holes one person spans")
+    assert query.returns is not None and query.returns.startswith("a, a_name, a_group")
+    assert query.parameters == ("id", "strong", "group_by", "limit")
+    assert query.documented == {"id", "strong", "group_by", "limit"}
+    assert query.examples["strong"] == "0.5"
+    assert "//" not in query.code
 
 
 @pytest.mark.parametrize("name", queries.names())
 def test_query_file_is_used_by_the_code(name: str) -> None:
     pattern = re.compile(rf"[\"']{re.escape(name)}[\"']")
     assert any(pattern.search(p.read_text()) for p in SOURCES), f"{name}.cypher is never used"
-
-
-def _code(text: str) -> str:
-    return "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("//"))
 
 
 @pytest.mark.neo4j
