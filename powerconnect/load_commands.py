@@ -1,4 +1,5 @@
-"""The load commands: ``load``, ``load-interactions`` and ``load-linkedin``.
+"""The load commands: ``load``, ``load-interactions``, ``load-linkedin``, ``load-mail``,
+``load-calendar`` and ``load-contacts``.
 
 Each opens the database, calls one function of :mod:`loaders` and prints its one-line
 summary on stdout; a progress bar goes to stderr when it is a terminal and the load is
@@ -27,7 +28,15 @@ from loaders.interactions import HALF_LIFE_DAYS, check_half_life
 from loaders.writer import DEFAULT_BATCH_SIZE, TooManyDeletions
 from powerconnect.options import connection_options, open_database
 
-__all__ = ["load", "load_interactions", "load_linkedin", "register"]
+__all__ = [
+    "load",
+    "load_calendar",
+    "load_contacts",
+    "load_interactions",
+    "load_linkedin",
+    "load_mail",
+    "register",
+]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -279,9 +288,191 @@ def load_linkedin(
     )
 
 
+def messy_load_options(f: F) -> F:
+    """--skip-invalid/--strict, --dry-run and --batch-size for mail, calendar and contacts
+    files, where an unreadable message or event is normal and does not stop the load."""
+    f = click.option(
+        "--dry-run",
+        is_flag=True,
+        help="Read everything and compare it with the database, then say what the load "
+        "would change without writing to the database",
+    )(f)
+    f = click.option(
+        "--batch-size",
+        type=click.IntRange(min=1),
+        default=DEFAULT_BATCH_SIZE,
+        show_default=True,
+        help="Rows written per transaction",
+    )(f)
+    f = click.option(
+        "--skip-invalid/--strict",
+        default=True,
+        show_default=True,
+        help="Load what can be read and name each unreadable message, event or contact, with "
+        "the reason, in NAME.rejected.csv beside its input (--strict: refuse the whole load)",
+    )(f)
+    return f
+
+
+@click.command("load-mail")
+@click.argument(
+    "mailboxes",
+    nargs=-1,
+    required=True,
+    type=click.Path(exists=True, path_type=Path),
+)
+@click.option(
+    "--me",
+    "me",
+    multiple=True,
+    metavar="ADDRESS",
+    help="An address of the mailbox's owner (repeat for each; they become one person)",
+)
+@click.option(
+    "--alias",
+    "alias_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A file of people's several addresses: one person per line, the addresses "
+    "separated by commas or spaces",
+)
+@strength_options
+@messy_load_options
+@connection_options
+def load_mail(
+    settings: ConnectionSettings,
+    mailboxes: tuple[Path, ...],
+    me: tuple[str, ...],
+    alias_file: Path | None,
+    half_life: float,
+    as_of: datetime | None,
+    skip_invalid: bool,
+    dry_run: bool,
+    batch_size: int,
+) -> None:
+    """Derive ties from mailboxes: mbox files or maildir/.eml directories.
+
+    Reads only the headers From, To, Cc, Date, Message-ID, In-Reply-To and References
+    (and List-Id, List-Post, Precedence, Auto-Submitted); never subjects or bodies.
+    Each address is a person (an address already on a person in the database, e.g. from
+    load-contacts, is that person). A sender writes to each recipient; a reply is also
+    an interaction with the author of the message it answers, so mailing-list archives
+    become networks. Messages from robots or only to a list add no ties; the same
+    message twice counts once. Strength: the load-interactions model, channel email.
+
+    Example:
+
+        powerconnect load-mail "All mail Including Spam and Trash.mbox" --me ann@example.org
+    """
+    _load(
+        settings,
+        loaders.load_mail,
+        list(mailboxes),
+        me=list(me),
+        aliases=alias_file,
+        half_life_days=half_life,
+        as_of=_utc(as_of),
+        skip_invalid=skip_invalid,
+        dry_run=dry_run,
+        batch_size=batch_size,
+    )
+
+
+@click.command("load-calendar")
+@click.argument(
+    "calendars",
+    nargs=-1,
+    required=True,
+    type=click.Path(exists=True, path_type=Path),
+)
+@click.option(
+    "--until",
+    type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"]),
+    default=None,
+    help="Expand recurring meetings up to this date, UTC [default: now]",
+)
+@strength_options
+@messy_load_options
+@connection_options
+def load_calendar(
+    settings: ConnectionSettings,
+    calendars: tuple[Path, ...],
+    until: datetime | None,
+    half_life: float,
+    as_of: datetime | None,
+    skip_invalid: bool,
+    dry_run: bool,
+    batch_size: int,
+) -> None:
+    """Derive ties from calendars (.ics): who met whom.
+
+    Participants are the ORGANIZER and the ATTENDEEs of each event, except declined
+    attendees, rooms and resources; cancelled events do not count. Recurring events are
+    expanded up to now (or --until). A meeting has no direction, and each pair in it is
+    an interaction on channel meeting. Strength: the load-interactions model.
+
+    Example:
+
+        powerconnect load-calendar ann@example.org.ics
+    """
+    _load(
+        settings,
+        loaders.load_calendar,
+        list(calendars),
+        until=_utc(until),
+        half_life_days=half_life,
+        as_of=_utc(as_of),
+        skip_invalid=skip_invalid,
+        dry_run=dry_run,
+        batch_size=batch_size,
+    )
+
+
+@click.command("load-contacts")
+@click.argument(
+    "files",
+    nargs=-1,
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+)
+@messy_load_options
+@connection_options
+def load_contacts(
+    settings: ConnectionSettings,
+    files: tuple[Path, ...],
+    skip_invalid: bool,
+    dry_run: bool,
+    batch_size: int,
+) -> None:
+    """Load address books: vCard (.vcf, 2.1 to 4.0) or Google / Outlook contacts CSV.
+
+    Each contact becomes a person with name, email (and all their addresses in
+    emails), organization and title; no ties. Later load-mail and load-calendar
+    loads resolve those addresses to these people.
+
+    Example:
+
+        powerconnect load-contacts contacts.vcf
+    """
+    _load(
+        settings,
+        loaders.load_contacts,
+        list(files),
+        skip_invalid=skip_invalid,
+        dry_run=dry_run,
+        batch_size=batch_size,
+    )
+
+
 def register(group: click.Group) -> None:
     """Add the load commands to ``group`` (a second call changes nothing)."""
-    for command in (load, load_interactions, load_linkedin):
+    for command in (
+        load,
+        load_interactions,
+        load_linkedin,
+        load_mail,
+        load_calendar,
+        load_contacts,
+    ):
         assert command.name is not None
         if command.name not in group.commands:
             group.add_command(command)
