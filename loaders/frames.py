@@ -14,13 +14,11 @@ of interactions, with the columns
   all-day events);
 * ``directed``: ``False`` for a meeting (no direction), ``True`` for an email.
 
-:func:`interaction_ties` is the one place that hands such a frame to the model. Today it
-feeds :func:`loaders.interactions.derive_ties` (frequency, recency, reciprocity,
-multiplexity); that model has no group discount or durations yet, so ``group`` and
-``duration`` are carried but not used, and an undirected row counts once in each
-direction (a meeting is an exchange both ways). When the reworked model lands
-(``derive_strengths(frame, undirected_channels={"meeting"}, ...)``), only this function
-changes.
+:func:`interaction_ties` is the one place that hands such a frame to the model,
+:func:`loaders.interactions.derive_strengths` (P(close) from the tie's share of both
+people's time): a group of ``n`` people weighs ``1/(n - 1)`` per tie, durations count
+their minutes, rows of the same ``message_id`` count once, and the channels whose rows
+are not ``directed`` (meetings) count for both people.
 """
 
 from __future__ import annotations
@@ -30,7 +28,7 @@ from datetime import datetime
 
 import pandas as pd
 
-from loaders.interactions import HALF_LIFE_DAYS, Interactions, count_after, derive_ties
+from loaders.interactions import HALF_LIFE_DAYS, derive_strengths
 from loaders.model import Ties
 
 __all__ = ["FRAME_COLUMNS", "empty_frame", "interaction_frame", "interaction_ties"]
@@ -89,30 +87,25 @@ def interaction_ties(
     """Ties (source ``'interactions'``) from an interaction frame, and how many rows fall
     after ``as_of``.
 
-    Rows with the same ``message_id``, ``source`` and ``target`` count once.
-
     >>> t = pd.Timestamp("2024-03-01", tz="UTC")
     >>> f = pd.DataFrame({"source": ["a", "a", "c"], "target": ["b", "b", "a"],
     ...     "timestamp": [t, t, t], "channel": ["email", "email", "meeting"],
     ...     "group": ["m1", "m1", "e1"], "message_id": ["m1", "m1", "e1"],
-    ...     "directed": [True, True, False]})
+    ...     "duration": [float("nan")] * 3, "directed": [True, True, False]})
     >>> ties, after = interaction_ties(f)
     >>> list(zip(ties.a, ties.b, [p["interactions"] for p in ties.properties]))
-    [('a', 'b', 1), ('a', 'c', 2)]
+    [('a', 'b', 1), ('a', 'c', 1)]
     """
     if len(frame) == 0:
         return Ties.empty("interactions"), 0
-    frame = frame.drop_duplicates(["message_id", "source", "target"])
-    back = frame[~frame["directed"].astype(bool)]
-    back = back.assign(source=back["target"], target=back["source"])
-    both = pd.concat([frame, back], ignore_index=True)
-    timestamps = pd.DatetimeIndex(both["timestamp"]).as_unit("us")
-    events = Interactions(
-        both["source"].to_numpy(dtype=object),
-        both["target"].to_numpy(dtype=object),
-        timestamps,
-        both["channel"].to_numpy(dtype=object),
-        has_channels=True,
+    undirected = set(frame.loc[~frame["directed"].astype(bool), "channel"].dropna())
+    derived = derive_strengths(
+        frame.drop(columns=["directed"]).assign(
+            group=frame["group"].fillna("").astype(str),
+            message_id=frame["message_id"].fillna("").astype(str),
+        ),
+        undirected_channels=undirected,
+        half_life_days=half_life_days,
+        as_of=as_of,
     )
-    after = count_after(pd.DatetimeIndex(frame["timestamp"]), as_of)
-    return derive_ties(events, half_life_days=half_life_days, as_of=as_of), after
+    return derived.ties, derived.left_out.get("after_as_of", 0)

@@ -17,6 +17,7 @@ from click.testing import CliRunner
 from engine.db import Database
 from loaders.addresses import AddressBook
 from loaders.calendars import calendar_interactions, load_calendar, read_calendar
+from loaders.frames import interaction_ties
 from loaders.tables import ProblemLog
 from powerconnect.cli import main
 from powerconnect.load_commands import register
@@ -114,14 +115,21 @@ def test_load_calendar_against_neo4j(db: Database, tmp_path: Path, cli_env: dict
         database_=db.settings.database,
     )
     k = records[0]["k"]
-    # today's model, meetings counted once each way (w_ab = w_ba, r = 1): three
-    # occurrences, reference date the latest interaction, 25 March 09:00 UTC
-    ref = pd.Timestamp("2024-03-25T09:00Z")
-    w = sum(
-        2 ** (-((ref - pd.Timestamp(x)).total_seconds() / 86400) / 180)
-        for x in ("2024-03-04T09:00Z", "2024-03-11T13:00Z", "2024-03-25T09:00Z")
-    )
-    assert k["strength"] == pytest.approx(1 - math.exp(-(2 * w) / 10))
+    # The strength is the model's (loaders.interactions.derive_strengths, tested on its
+    # own in test_interaction_model.py) for the meetings the parser read, with meetings
+    # undirected: three occurrences of the ann-bob series.
+    assert k["interactions"] == 3
+    meetings = read_calendar(paths, ProblemLog(), until=UNTIL, counts=Counter())
+    frame, _, _ = calendar_interactions(meetings, AddressBook())
+    expected, _ = interaction_ties(frame)
+    want = dict(zip(zip(expected.a, expected.b, strict=True), expected.strength, strict=True))
+    key = ("email:ann@example.org", "email:bob@example.org")
+    assert k["strength"] == pytest.approx(want.get(key, want.get(key[::-1])))
+    assert 0 < k["strength"] < 1
+    # No direction: the same meetings written the other way round give the same strength.
+    flipped = frame.assign(source=frame["target"], target=frame["source"])
+    again, _ = interaction_ties(flipped)
+    assert sorted(again.strength) == pytest.approx(sorted(expected.strength))
     assert k["channels"] == ["meeting"]
 
     records, _, _ = db.driver.execute_query(

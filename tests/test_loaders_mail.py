@@ -8,7 +8,6 @@ by hand; each message is named in a comment.
 from __future__ import annotations
 
 import gzip
-import math
 import shutil
 from collections.abc import Sequence
 from dataclasses import astuple
@@ -22,6 +21,7 @@ from click.testing import CliRunner
 from engine.db import Database
 from engine.errors import InvalidInput
 from loaders.addresses import AddressBook
+from loaders.frames import interaction_ties
 from loaders.mail import address_book, load_mail, mail_interactions, read_mail
 from loaders.tables import ProblemLog
 from powerconnect.cli import main
@@ -190,19 +190,27 @@ def test_load_mail_writes_people_and_ties_once(db: Database, tmp_path: Path) -> 
 
     ties = ties_of(db)
     ab = ties[("email:ann@example.org", "email:bob@example.org")]
-    # today's model (loaders/interactions.py): half-life 180 days, scale 10, one channel;
-    # the reference date is the latest interaction, fay's maildir message of 14 March
-    # 09:00 UTC (gus's later auto-reply adds none)
-    ref = pd.Timestamp("2024-03-14T09:00Z")
-    age = [
-        (ref - pd.Timestamp(t)).total_seconds() / 86400
-        for t in ("2024-03-05T10:00Z", "2024-03-10T10:00Z")
+    # The strength is the model's (loaders.interactions.derive_strengths, tested on its
+    # own in test_interaction_model.py) for the rows the parser read: ann -> bob on 5 and
+    # 10 March 10:00 UTC (messages 1 and 10), bob -> ann on 6 March 16:15, one e-mail each.
+    problems = ProblemLog()
+    frame, _, _ = mail_interactions(
+        read_mail(paths, problems), address_book(me=["ann@example.org"])
+    )
+    pair = frame[
+        frame["source"].isin(["email:ann@example.org", "email:bob@example.org"])
+        & frame["target"].isin(["email:ann@example.org", "email:bob@example.org"])
     ]
-    w_ab = sum(2 ** (-d / 180) for d in age)  # messages 1 and 10, ann -> bob
-    w_ba = 2 ** (-((ref - pd.Timestamp("2024-03-06T16:15Z")).total_seconds() / 86400) / 180)
-    w = w_ab + w_ba
-    r = 2 * min(w_ab, w_ba) / w
-    assert ab["strength"] == pytest.approx(1 - math.exp(-(w * (1 + r) / 2) / 10))
+    assert sorted(zip(pair["source"], pair["timestamp"].astype(str), strict=True)) == [
+        ("email:ann@example.org", "2024-03-05 10:00:00+00:00"),
+        ("email:ann@example.org", "2024-03-10 10:00:00+00:00"),
+        ("email:bob@example.org", "2024-03-06 16:15:00+00:00"),
+    ]
+    expected, _ = interaction_ties(frame)
+    want = dict(zip(zip(expected.a, expected.b, strict=True), expected.strength, strict=True))
+    key = ("email:ann@example.org", "email:bob@example.org")
+    assert ab["strength"] == pytest.approx(want.get(key, want.get(key[::-1])))
+    assert 0 < ab["strength"] < 1
     assert ab["interactions"] == 3 and ab["channels"] == ["email"]
     assert people_of(db)["email:juergen@example.org"]["name"] == "Jürgen Müller"
 
