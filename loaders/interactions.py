@@ -81,7 +81,7 @@ import pandas as pd
 
 from engine.db import Database
 from engine.errors import UsageError
-from loaders.model import LoadSummary, People, Progress, Ties, canonical
+from loaders.model import MAX_ID_BYTES, LoadSummary, People, Progress, Ties, canonical, oversize
 from loaders.tables import ProblemLog, read_table
 from loaders.writer import DEFAULT_BATCH_SIZE, preparing, write_load
 
@@ -715,6 +715,15 @@ def read_interaction_frame(
                 f"{limit:%Y-%m-%d %H:%M} UTC)"
             ),
         )
+        for side in ("from", "to"):
+            ids = table.column(side)
+            reject(
+                oversize(ids, MAX_ID_BYTES),
+                lambda i, ids=ids, side=side: (
+                    f"{side} id is {len(ids[i].encode('utf-8', 'surrogateescape')):,} bytes "
+                    f"long; Neo4j's index takes ids of at most {MAX_ID_BYTES:,} bytes"
+                ),
+            )
         frame = pd.DataFrame(
             {"source": table.column("from"), "target": table.column("to"), "timestamp": ts}
         )
