@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from engine.db import Database
+from engine.db import Database, Progress
 from engine.errors import UsageError
 from engine.graph import TieGraph
 from engine.ranking import DEFAULT_STRONG, rank
@@ -184,10 +184,22 @@ def rank_database(
 
 
 def write_results(
-    db: Database, table: pd.DataFrame, run_id: str, parameters: dict[str, Any], *, ties: int
+    db: Database,
+    table: pd.DataFrame,
+    run_id: str,
+    parameters: dict[str, Any],
+    *,
+    ties: int,
+    batch_size: int | None = None,
+    progress: Progress | None = None,
 ) -> str:
     """Store this run's results on every person (replacing the previous run's, since every
     person is ranked in each run) and record the ``:Run``.
+
+    Nothing of the run is visible until it is complete: the results are first staged under
+    the run id in batches of ``batch_size`` (default :data:`WRITE_BATCH`; ``write_scores``; ``progress`` gets each call's
+    count of people), then ``publish_run`` switches every person and the ``:Run`` to this
+    run in one transaction. A rank stopped before the end leaves the previous run whole.
 
     Each row also carries ``score_tier``, the score as a share of this run's best score, in
     quarters: ``top`` (at least 3/4 of the best), ``high`` (1/2), ``mid`` (1/4), ``low``
@@ -210,9 +222,10 @@ def write_results(
             table[["id", *SCORE_COLUMNS]].to_dict("records"), tier, scored, strict=True
         )
     ]
-    db.write_batches("write_scores", rows, batch_size=WRITE_BATCH, run=run_id)
-    record = db.query(
-        "create_run",
+    size = batch_size or WRITE_BATCH
+    db.write_batches("write_scores", rows, batch_size=size, progress=progress, run=run_id)
+    record = db.write(
+        "publish_run",
         id=run_id,
         parameters=json.dumps(parameters, sort_keys=True),
         strong=parameters["strong"],
