@@ -1,8 +1,8 @@
 // write_scores: stages one run's measures, score, role and explanation on each person, under
 // the run id, as pc_next_* properties (pc_next_run = $run): the previous run's pc_* values and
-// labels stay as they are, and visible, until `publish_run` switches to this run in one
-// transaction. A rank stopped in the middle thus leaves the previous run whole; its staged
-// values are overwritten by the next rank.
+// labels stay as they are, and visible, until `publish_run` makes this run the :Run (one small
+// transaction) and `settle_run` moves the staged values in. A rank stopped before publish_run
+// thus leaves the previous run whole; its staged values are overwritten by the next rank.
 // Returns one row per batch: staged (people). Parameters: $run (run id), $batches: a list of
 //   batches (each committed in its own transaction), each a list of maps with keys
 //   id, rank, score, role, constraint, effective_size, efficiency, hierarchy, strong_ties,

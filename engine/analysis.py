@@ -197,9 +197,11 @@ def write_results(
     person is ranked in each run) and record the ``:Run``.
 
     Nothing of the run is visible until it is complete: the results are first staged under
-    the run id in batches of ``batch_size`` (default :data:`WRITE_BATCH`; ``write_scores``; ``progress`` gets each call's
-    count of people), then ``publish_run`` switches every person and the ``:Run`` to this
-    run in one transaction. A rank stopped before the end leaves the previous run whole.
+    the run id in batches of ``batch_size`` (default :data:`WRITE_BATCH`; ``write_scores``;
+    ``progress`` gets each call's count of people), then ``publish_run`` makes this run the
+    ``:Run`` in one small transaction, then :func:`settle` moves the staged values in. A rank
+    stopped before ``publish_run`` leaves the previous run whole; one stopped after it is
+    settled by the next reader (:func:`settle`).
 
     Each row also carries ``score_tier``, the score as a share of this run's best score, in
     quarters: ``top`` (at least 3/4 of the best), ``high`` (1/2), ``mid`` (1/4), ``low``
@@ -223,6 +225,7 @@ def write_results(
         )
     ]
     size = batch_size or WRITE_BATCH
+    settle(db, batch=size)  # a run published but not settled: its staged values go in first
     db.write_batches("write_scores", rows, batch_size=size, progress=progress, run=run_id)
     record = db.write(
         "publish_run",
@@ -233,7 +236,21 @@ def write_results(
         people=len(table),
         ties=ties,
     )[0]
+    settle(db, batch=size)
     return str(record["at"])
+
+
+def settle(db: Database, *, batch: int | None = None) -> None:
+    """Finish what a ranking run stopped after ``publish_run`` left: move the values staged
+    for the current ``:Run`` into each person's ``pc_*`` properties and labels
+    (``settle_run``, ``batch`` people per transaction; default :data:`WRITE_BATCH`).
+
+    Every reader of the results calls it first (``report``, ``introduce``, ``recommend``),
+    so none sees a mix of two runs; when there is nothing to settle it only reads.
+    """
+    row = db.query("intro_context")[0]
+    if row["run_id"] is not None:
+        db.run_auto_commit("settle_run", id=row["run_id"], batch=batch or WRITE_BATCH)
 
 
 def _plain(value: Any) -> Any:

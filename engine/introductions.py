@@ -72,7 +72,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from engine.analysis import read_network
+from engine.analysis import read_network, settle
 from engine.db import Database, stored_number
 from engine.db import Progress as DbProgress
 from engine.errors import InvalidInput, UsageError
@@ -373,6 +373,7 @@ def _search(
 
 
 def _run_note(db: Database) -> list[str]:
+    settle(db)  # a ranking run stopped after it was published: finish it first
     row = db.query("intro_context")[0]
     if row["run_id"] is None:
         return [
@@ -825,6 +826,7 @@ def recommend_database(
     timings: dict[str, float] = {}
     notes: list[str] = []
     clock = time.perf_counter()
+    settle(db)  # a ranking run stopped after it was published: finish it first
     context = db.query("intro_context")[0]
     if group_by is None:
         if context["has_organization"]:

@@ -42,6 +42,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import LogLocator, NullFormatter, StrMethodFormatter
 from matplotlib.transforms import Bbox
 
+from engine.analysis import settle
 from engine.db import Database, stored_number
 from engine.errors import UsageError
 
@@ -120,6 +121,7 @@ def read_report(db: Database) -> ReportData:
 
     Raises :class:`UsageError` when the database holds no ranking run.
     """
+    settle(db)  # a ranking run stopped after it was published: finish it first
     df = db.query_df("report_people")
     if df.empty:
         raise UsageError("the database holds no ranking: run `powerconnect rank` first")

@@ -60,6 +60,11 @@ def _holding_lock(db: Database, person: str) -> Any:
     return session, tx
 
 
+#: How long the retry tests hold a lock: longer than the write's 1 s timeout plus the server's
+#: check of timeouts (every 2 s by default, db.transaction.monitor.check.interval).
+HOLD = 6.0
+
+
 def _in_thread(work: Any) -> tuple[threading.Thread, dict[str, Any]]:
     out: dict[str, Any] = {}
 
@@ -104,10 +109,13 @@ def test_a_write_waiting_for_a_lock_nobody_releases_ends_with_a_message(
 
 
 def _node(db: Database, person: str) -> int:
-    return int(db.driver.execute_query(
-        "MATCH (p:Person {id: $id}) RETURN id(p) AS n", id=person,
-        database_=db.settings.database,
-    )[0][0]["n"])
+    return int(
+        db.driver.execute_query(
+            "MATCH (p:Person {id: $id}) RETURN id(p) AS n",
+            id=person,
+            database_=db.settings.database,
+        )[0][0]["n"]
+    )
 
 
 # ---------------------------------------------------------------- 11: transient failures
@@ -115,13 +123,13 @@ def test_a_write_stopped_by_a_lock_wait_is_tried_again_and_says_so(
     db: Database, tmp_path: Path
 ) -> None:
     """A rank during a load: the load's batch cannot get a person's lock in time (here a test
-    transaction holds it for 2.5 s, the write's timeout is 1 s). The call is tried again with
+    transaction holds it for HOLD = 6 s, the write's timeout is 1 s). The call is tried again with
     a pause, completes once the lock is released, and the retry is counted."""
     _network(db, tmp_path)
     patient = Database(db.driver, db.settings)
     patient.write_timeout, patient.write_tries = 1.0, 5
     session, tx = _holding_lock(db, "b3")
-    release = threading.Timer(2.5, lambda: (tx.rollback(), session.close()))
+    release = threading.Timer(HOLD, lambda: (tx.rollback(), session.close()))
     release.start()
     # four batches of one person each; b3 is in the third, so two are committed first
     batches = [([[_node(db, p), {"name": f"Renamed {p}"}]], 1) for p in ("b1", "b2", "b3", "b4")]
@@ -134,7 +142,8 @@ def test_a_write_stopped_by_a_lock_wait_is_tried_again_and_says_so(
         "MATCH (p:Person) WHERE p.id STARTS WITH 'b' RETURN p.id AS id, p.name AS name",
         database_=db.settings.database,
     )[0]
-    assert {r["id"]: r["name"] for r in names} == {p: f"Renamed {p}" for p in ("b1", "b2", "b3", "b4")}
+    renamed = {p: f"Renamed {p}" for p in ("b1", "b2", "b3", "b4")}
+    assert {r["id"]: r["name"] for r in names} == renamed
 
 
 def test_a_resumed_create_writes_each_batch_once(db: Database, tmp_path: Path) -> None:
@@ -144,7 +153,7 @@ def test_a_resumed_create_writes_each_batch_once(db: Database, tmp_path: Path) -
     patient = Database(db.driver, db.settings)
     patient.write_timeout, patient.write_tries = 1.0, 5
     session, tx = _holding_lock(db, "a4")
-    release = threading.Timer(2.5, lambda: (tx.rollback(), session.close()))
+    release = threading.Timer(HOLD, lambda: (tx.rollback(), session.close()))
     release.start()
     a = {p: _node(db, p) for p in ("a1", "a2", "a3", "a4")}
     # ties x-a1 exists already: make new ones a1-b4 (batch 1), a2-b4, a4-b4 (batch 3: locked)
@@ -188,8 +197,9 @@ def test_an_interrupted_rank_leaves_the_previous_run_whole(
     second.at[second.index[-1], "explanation"] = {"not": "storable"}  # Neo4j refuses a map
     monkeypatch.setattr(engine.analysis, "WRITE_BATCH", 2)
     with pytest.raises(Neo4jError):
-        write_results(db, second, "interrupted", {"strong": 0.5, "group_by": None, "seed": 0},
-                      ties=0)
+        write_results(
+            db, second, "interrupted", {"strong": 0.5, "group_by": None, "seed": 0}, ties=0
+        )
     assert _report_run(db) == ({first.run_id}, everyone)
     runs = db.driver.execute_query(
         "MATCH (p:Person) WHERE p.pc_run IS NOT NULL RETURN DISTINCT p.pc_run AS run",
@@ -198,6 +208,25 @@ def test_an_interrupted_rank_leaves_the_previous_run_whole(
     assert [r["run"] for r in runs] == [first.run_id]
     shown = db.query("browser/mega_vs_power", top=5)
     assert {r["id"] for r in shown} <= everyone
+
+
+def test_a_rank_stopped_after_publishing_is_settled_by_the_next_reader(
+    db: Database, tmp_path: Path, cli_env: dict[str, str]
+) -> None:
+    """A rank stopped between publish_run (the :Run names it) and settle_run (pc_* not moved
+    yet): `report` settles it first and shows the new run for everyone, not a mix."""
+    _network(db, tmp_path)
+    first = rank_database(db, group_by="organization")
+    rows = [{"id": i, "rank": r} for r, i in enumerate(first.table["id"], start=1)]
+    db.write_batches("write_scores", rows, run="second")  # staged: other columns null
+    db.write(
+        "publish_run", id="second", parameters="{}", strong=0.5, group_by=None, people=9, ties=0
+    )
+    out = tmp_path / "report.html"
+    reported = CliRunner().invoke(main, ["report", "--out", str(out)], env=cli_env)
+    assert reported.exit_code == 0, reported.output
+    assert "run second (9 people)" in reported.output
+    assert _report_run(db) == ({"second"}, set(first.table["id"]))
 
 
 def test_an_interrupted_recommend_shows_only_the_previous_introductions(
@@ -216,8 +245,12 @@ def test_an_interrupted_recommend_shows_only_the_previous_introductions(
     intros[-1] = type(bad)(**{**bad.__dict__, "reason": {"not": "storable"}})
     with pytest.raises(Neo4jError):
         write_introductions(
-            db, intros, run_id="interrupted", at="2026-01-01T00:00:00+00:00",
-            group_by="organization", batch_size=1,
+            db,
+            intros,
+            run_id="interrupted",
+            at="2026-01-01T00:00:00+00:00",
+            group_by="organization",
+            batch_size=1,
         )
     after = {r["i"]["id"] for r in db.query("browser/recommended_introductions", limit=100)}
     assert after == before
@@ -262,7 +295,9 @@ def test_a_stored_score_that_is_not_a_number_does_not_crash_introduce_or_report(
     rank_database(db, group_by="organization")
     db.driver.execute_query(
         "MATCH (p:Person {id: $id}) SET p.pc_score = $bad, p.pc_strong_ties = $bad",
-        id="x", bad="abc", database_=db.settings.database,
+        id="x",
+        bad="abc",
+        database_=db.settings.database,
     )
     runner = CliRunner()
     introduced = runner.invoke(main, ["introduce", "--person", "a2", "--to", "b1"], env=cli_env)
@@ -313,8 +348,12 @@ def test_the_database_going_away_mid_command_is_not_called_busy() -> None:
         code="Neo.TransientError.General.DatabaseUnavailable",
         message="Database 'neo4j' is unavailable. Database is shutting down.",
     )
-    for exc in (shutdown, ServiceUnavailable("gone"), SessionExpired("gone"),
-                ConnectionResetError(104, "Connection reset by peer")):
+    for exc in (
+        shutdown,
+        ServiceUnavailable("gone"),
+        SessionExpired("gone"),
+        ConnectionResetError(104, "Connection reset by peer"),
+    ):
         message = str(database_failure(exc))
         assert "went away" in message and "busy" not in message
 
@@ -326,8 +365,12 @@ def test_reset_empties_the_database_in_batches_and_keeps_the_schema(
     from engine.db import reset_database
 
     _network(db, tmp_path)
-    constraints = {r["name"] for r in db.driver.execute_query(
-        "SHOW CONSTRAINTS YIELD name", database_=db.settings.database)[0]}
+    constraints = {
+        r["name"]
+        for r in db.driver.execute_query(
+            "SHOW CONSTRAINTS YIELD name", database_=db.settings.database
+        )[0]
+    }
     done = reset_database(db, batch=4)
     # 9 people, 2 organizations and the load's record; 6 + 6 + 3 ties and 8 WORKS_AT
     assert (done.nodes, done.relationships) == (12, len(TIES) - 1 + 8)
@@ -335,8 +378,12 @@ def test_reset_empties_the_database_in_batches_and_keeps_the_schema(
     assert done.transactions == 6 + 3
     counts = db.query("database_counts")[0]
     assert (counts["people"], counts["ties"], counts["organizations"]) == (0, 0, 0)
-    after = {r["name"] for r in db.driver.execute_query(
-        "SHOW CONSTRAINTS YIELD name", database_=db.settings.database)[0]}
+    after = {
+        r["name"]
+        for r in db.driver.execute_query(
+            "SHOW CONSTRAINTS YIELD name", database_=db.settings.database
+        )[0]
+    }
     assert after == constraints
 
 
