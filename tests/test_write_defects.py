@@ -65,6 +65,17 @@ def _holding_lock(db: Database, person: str) -> Any:
 HOLD = 6.0
 
 
+def _patient_while_locked(db: Database, person: str) -> tuple[Database, threading.Timer]:
+    """A connection whose writes time out after 1 s (5 tries), and a timer that releases the
+    lock on ``person``, held meanwhile, after :data:`HOLD` seconds (join it)."""
+    patient = Database(db.driver, db.settings)
+    patient.write_timeout, patient.write_tries = 1.0, 5
+    session, tx = _holding_lock(db, person)
+    release = threading.Timer(HOLD, lambda: (tx.rollback(), session.close()))
+    release.start()
+    return patient, release
+
+
 def _in_thread(work: Any) -> tuple[threading.Thread, dict[str, Any]]:
     out: dict[str, Any] = {}
 
@@ -123,14 +134,10 @@ def test_a_write_stopped_by_a_lock_wait_is_tried_again_and_says_so(
     db: Database, tmp_path: Path
 ) -> None:
     """A rank during a load: the load's batch cannot get a person's lock in time (here a test
-    transaction holds it for HOLD = 6 s, the write's timeout is 1 s). The call is tried again with
-    a pause, completes once the lock is released, and the retry is counted."""
+    transaction holds it for HOLD = 6 s, the write's timeout is 1 s). The call is tried
+    again with a pause, completes once the lock is released, and the retry is counted."""
     _network(db, tmp_path)
-    patient = Database(db.driver, db.settings)
-    patient.write_timeout, patient.write_tries = 1.0, 5
-    session, tx = _holding_lock(db, "b3")
-    release = threading.Timer(HOLD, lambda: (tx.rollback(), session.close()))
-    release.start()
+    patient, release = _patient_while_locked(db, "b3")
     # four batches of one person each; b3 is in the third, so two are committed first
     batches = [([[_node(db, p), {"name": f"Renamed {p}"}]], 1) for p in ("b1", "b2", "b3", "b4")]
     try:
@@ -150,11 +157,7 @@ def test_a_resumed_create_writes_each_batch_once(db: Database, tmp_path: Path) -
     """A retried call of a CREATE query resumes after the batches whose row came back, so
     that no person is created twice (the unique constraint would refuse) and no tie twice."""
     _network(db, tmp_path)
-    patient = Database(db.driver, db.settings)
-    patient.write_timeout, patient.write_tries = 1.0, 5
-    session, tx = _holding_lock(db, "a4")
-    release = threading.Timer(HOLD, lambda: (tx.rollback(), session.close()))
-    release.start()
+    patient, release = _patient_while_locked(db, "a4")
     a = {p: _node(db, p) for p in ("a1", "a2", "a3", "a4")}
     # ties x-a1 exists already: make new ones a1-b4 (batch 1), a2-b4, a4-b4 (batch 3: locked)
     b4 = _node(db, "b4")
