@@ -3,7 +3,7 @@
 // labels stay as they are, and visible, until `publish_run` makes this run the :Run (one small
 // transaction) and `settle_run` moves the staged values in. A rank stopped before publish_run
 // thus leaves the previous run whole; its staged values are overwritten by the next rank.
-// Returns one row per batch: staged (people). Parameters: $run (run id), $batches: a list of
+// Returns nothing (idempotent: a retried call sends its batches again). Parameters: $run (run id), $batches: a list of
 //   batches (each committed in its own transaction), each a list of maps with keys
 //   id, rank, score, role, constraint, effective_size, efficiency, hierarchy, strong_ties,
 //   weak_ties, groups_bridged, open_pairs, simmelian_ties, group, explanation, and
@@ -29,6 +29,4 @@ CALL (rows) {
       p.pc_next_group = row.group,
       p.pc_next_explanation = row.explanation,
       p.pc_next_score_tier = row.score_tier
-  RETURN count(*) AS staged
 } IN TRANSACTIONS OF 1 ROW
-RETURN staged

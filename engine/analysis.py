@@ -31,7 +31,10 @@ from engine.graph import TieGraph
 from engine.ranking import DEFAULT_STRONG, rank
 
 READ_CHUNK = 1_000  # people per record when reading the network
-WRITE_BATCH = 20_000  # people per transaction when writing results
+#: People per transaction when writing results. Staging (pc_next_*) doubles the properties of
+#: each person until settle_run: 20k people per transaction then exceeded the transaction
+#: memory of a 1 GB heap at 50k people; 5k did not (measured 2026-12-03).
+WRITE_BATCH = 5_000
 SCORE_COLUMNS = [
     "rank",
     "score",
