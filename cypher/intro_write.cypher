@@ -5,7 +5,8 @@
 // where each strength is the broker's tie to that person. CREATE, not MERGE: every run has a
 // new run id, so its Introduction ids (unique by the constraint introduction_id) are new, and a
 // batch that fails is rolled back as a whole (a third cheaper than MERGE).
-// Returns nothing. Parameters: $run (run id), $at (ISO-8601 date-time of the run),
+// Returns one row per batch: written (introductions; a retried call resumes after the
+//   batches whose row came back). Parameters: $run (run id), $at (ISO-8601 date-time of the run),
 //   $group_by (the group property compared), $batches: a list of batches (each committed
 //   in its own transaction), each a list of maps with keys id, rank, score,
 //   warmth, known_across, reason, broker, a, c, broker_a, broker_c, a_group, c_group.
@@ -20,4 +21,6 @@ CALL (rows) {
          }),
          (i)-[:INTRODUCES {strength: row.broker_a}]->(a),
          (i)-[:TO {strength: row.broker_c}]->(c)
+  RETURN count(*) AS written
 } IN TRANSACTIONS OF 1 ROW
+RETURN written

@@ -27,14 +27,17 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from engine.db import Database
+from engine.db import Database, Progress
 from engine.errors import UsageError
 from engine.graph import TieGraph
 from engine.people import resolve_person
 from engine.ranking import rank
 
 READ_CHUNK = 1_000  # people per record when reading the network
-WRITE_BATCH = 20_000  # people per transaction when writing results
+#: People per transaction when writing results. Staging (pc_next_*) doubles the properties of
+#: each person until settle_run: 20k people per transaction then exceeded the transaction
+#: memory of a 1 GB heap at 50k people; 5k did not (measured 2026-12-03).
+WRITE_BATCH = 5_000
 SCORE_COLUMNS = [
     "rank",
     "score",
@@ -203,10 +206,24 @@ def rank_database(
 
 
 def write_results(
-    db: Database, table: pd.DataFrame, run_id: str, parameters: dict[str, Any], *, ties: int
+    db: Database,
+    table: pd.DataFrame,
+    run_id: str,
+    parameters: dict[str, Any],
+    *,
+    ties: int,
+    batch_size: int | None = None,
+    progress: Progress | None = None,
 ) -> str:
     """Store this run's results on every person (replacing the previous run's, since every
     person is ranked in each run) and record the ``:Run``.
+
+    Nothing of the run is visible until it is complete: the results are first staged under
+    the run id in batches of ``batch_size`` (default :data:`WRITE_BATCH`; ``write_scores``;
+    ``progress`` gets each call's count of people), then ``publish_run`` makes this run the
+    ``:Run`` in one small transaction, then :func:`settle` moves the staged values in. A rank
+    stopped before ``publish_run`` leaves the previous run whole; one stopped after it is
+    settled by the next reader (:func:`settle`).
 
     Each row also carries ``score_tier``, the score as a share of this run's best score, in
     quarters: ``top`` (at least 3/4 of the best), ``high`` (1/2), ``mid`` (1/4), ``low``
@@ -229,9 +246,11 @@ def write_results(
             table[["id", *SCORE_COLUMNS]].to_dict("records"), tier, scored, strict=True
         )
     ]
-    db.write_batches("write_scores", rows, batch_size=WRITE_BATCH, run=run_id)
-    record = db.query(
-        "create_run",
+    size = batch_size or WRITE_BATCH
+    settle(db, batch=size)  # a run published but not settled: its staged values go in first
+    db.write_batches("write_scores", rows, batch_size=size, progress=progress, run=run_id)
+    record = db.write(
+        "publish_run",
         id=run_id,
         parameters=json.dumps(parameters, sort_keys=True),
         strong=parameters["strong"],
@@ -239,7 +258,21 @@ def write_results(
         people=len(table),
         ties=ties,
     )[0]
+    settle(db, batch=size)
     return str(record["at"])
+
+
+def settle(db: Database, *, batch: int | None = None) -> None:
+    """Finish what a ranking run stopped after ``publish_run`` left: move the values staged
+    for the current ``:Run`` into each person's ``pc_*`` properties and labels
+    (``settle_run``, ``batch`` people per transaction; default :data:`WRITE_BATCH`).
+
+    Every reader of the results calls it first (``report``, ``introduce``, ``recommend``),
+    so none sees a mix of two runs; when there is nothing to settle it only reads.
+    """
+    row = db.query("intro_context")[0]
+    if row["run_id"] is not None:
+        db.run_auto_commit("settle_run", id=row["run_id"], batch=batch or WRITE_BATCH)
 
 
 def _plain(value: Any) -> Any:

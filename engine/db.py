@@ -9,6 +9,9 @@ batches, one transaction per batch, several batches per call
 
 from __future__ import annotations
 
+import logging
+import math
+import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -16,7 +19,15 @@ from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
-from neo4j import Driver, GraphDatabase, ManagedTransaction, Record, Session
+from neo4j import (
+    Driver,
+    GraphDatabase,
+    ManagedTransaction,
+    Query,
+    Record,
+    Session,
+    unit_of_work,
+)
 from neo4j.exceptions import (
     AuthError,
     ClientError,
@@ -24,10 +35,11 @@ from neo4j.exceptions import (
     DriverError,
     Neo4jError,
     ServiceUnavailable,
+    TransientError,
 )
 
 from engine import queries
-from engine.errors import DatabaseUnavailable, UsageError
+from engine.errors import STOPPED_CODES, DatabaseUnavailable, UsageError, went_away
 from engine.settings import ConnectionSettings, shown_uri, uri_problem
 
 Progress = Callable[[int], None]
@@ -36,6 +48,14 @@ Progress = Callable[[int], None]
 Batch = tuple[list[Any], int]
 #: Weight sent in one call of :meth:`Database.run_batches` (e.g. five batches of 20k ties).
 CALL_WEIGHT = 100_000
+#: Seconds one call of :meth:`Database.run_batches` may take before the server stops it (a call
+#: of 100k ties takes a few seconds; a write waiting for a lock that is never released, e.g. held
+#: by a transaction the server failed to roll back, would otherwise wait for ever).
+WRITE_TIMEOUT = 60.0
+#: Tries of one call after a transient failure (deadlock, lock timeout), and the first pause
+#: between them in seconds (doubled after each try, as the driver's managed transactions do).
+WRITE_TRIES = 3
+RETRY_PAUSE = 0.5
 _COUNTERS = (
     "nodes_created",
     "relationships_created",
@@ -53,14 +73,28 @@ class Written:
 
     records: list[Record]
     counters: dict[str, int]
+    #: calls tried again after a transient failure (a deadlock, a lock wait that timed out)
+    retries: int = 0
 
 
 class Database:
     """A connected Neo4j database (a driver plus the database name to use)."""
 
-    def __init__(self, driver: Driver, settings: ConnectionSettings) -> None:
+    def __init__(
+        self,
+        driver: Driver,
+        settings: ConnectionSettings,
+        *,
+        write_timeout: float = WRITE_TIMEOUT,
+        write_tries: int = WRITE_TRIES,
+    ) -> None:
         self.driver = driver
         self.settings = settings
+        self.write_timeout = write_timeout
+        self.write_tries = write_tries
+        #: batched-write calls tried again after a transient failure, over this connection
+        #: (the CLI says so after the command's summary)
+        self.retries = 0
 
     # ------------------------------------------------------------ lifecycle
     @classmethod
@@ -159,7 +193,7 @@ class Database:
         """Create powerconnect's constraints if they do not exist (idempotent)."""
         with self.session() as session:
             for statement in queries.statements("constraints"):
-                session.run(statement).consume()
+                session.run(Query(statement, timeout=self.write_timeout)).consume()
 
     # ------------------------------------------------------------ batched reads and writes
     def read_batches(self, name: str, batches: Iterable[Batch]) -> list[Record]:
@@ -198,22 +232,50 @@ class Database:
 
         A failure stops at the batch that failed: the batches committed before it stay.
         """
-        query = queries.load(name)
+        query = Query(queries.load(name), timeout=self.write_timeout)
         written = Written([], {})
         calls = _calls(batches, call_weight)
-        with self.session() as session, ThreadPoolExecutor(1) as prepare:
+        with ThreadPoolExecutor(1) as prepare:
             upcoming = prepare.submit(next, calls, None)
             while (call := upcoming.result()) is not None:
                 upcoming = prepare.submit(next, calls, None)
                 group, weight = call
-                result = session.run(query, {**params, "batches": _Rows(group)})
-                written.records.extend(result)
-                counters = result.consume().counters
-                for key in _COUNTERS:
-                    written.counters[key] = written.counters.get(key, 0) + getattr(counters, key)
+                retries = self._run_call(query, group, params, written)
+                written = Written(written.records, written.counters, written.retries + retries)
                 if progress is not None:
                     progress(weight)
         return written
+
+    def _run_call(
+        self, query: Query, group: list[list[Any]], params: dict[str, Any], written: Written
+    ) -> int:
+        """Run one call of :meth:`run_batches`, trying again after a transient failure from
+        the first batch not committed; returns how many times it tried again.
+
+        The batches committed before a failure are known from the records: a batched query
+        returns one row per batch (those that return none must be idempotent, e.g. ``SET``,
+        and are then sent again whole). A call that keeps failing raises the last error.
+        """
+        done = 0  # batches of the group committed
+        for attempt in range(self.write_tries):
+            got = 0
+            try:
+                with self.session() as session:
+                    result = session.run(query, {**params, "batches": _Rows(group[done:])})
+                    for record in result:
+                        written.records.append(record)
+                        got += 1
+                    counters = result.consume().counters
+                for key in _COUNTERS:
+                    written.counters[key] = written.counters.get(key, 0) + getattr(counters, key)
+                return attempt
+            except (TransientError, ClientError) as exc:
+                if not _worth_retrying(exc) or attempt + 1 == self.write_tries:
+                    raise
+                done += got
+                self.retries += 1
+                time.sleep(RETRY_PAUSE * 2**attempt)
+        raise AssertionError("unreachable")  # pragma: no cover
 
     def write_batches(
         self,
@@ -230,6 +292,18 @@ class Database:
             name, batched(rows, batch_size), progress=progress, **params
         ).counters
 
+    def write(self, name: str, **params: Any) -> list[Record]:
+        """Run a named write in one transaction, all or nothing (the driver's managed
+        transaction: tried again after a transient failure); return its records."""
+        query = queries.load(name)
+
+        @unit_of_work(timeout=self.write_timeout)
+        def work(tx: ManagedTransaction) -> list[Record]:
+            return list(tx.run(query, params))
+
+        with self.session() as session:
+            return session.execute_write(work)
+
     def run_auto_commit(self, name: str, **params: Any) -> list[Record]:
         """Run a named query in an auto-commit transaction, as ``CALL {...} IN TRANSACTIONS``
         (batched deletes and updates) requires; return its records."""
@@ -242,6 +316,73 @@ class Database:
             session.run(
                 "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
             ).consume()
+
+
+def stored_number(value: Any, what: str) -> float | None:
+    """A value read back from the database as a number, its type checked rather than trusted:
+    an int or float as a float (NaN as None), None as None, and anything else (a string such as
+    "abc" that a user's file put in ``pc_score``) as None, with one warning per ``what`` (the
+    property's name) on the ``powerconnect`` logger (stderr).
+
+    >>> stored_number(3, "pc_score"), stored_number(None, "pc_score")
+    (3.0, None)
+    """
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return None if math.isnan(value) else float(value)
+    if what not in _WARNED:
+        _WARNED.add(what)
+        _log.warning(
+            "Warning: some people's %s is not a number (e.g. %.40r); it is ignored, as if "
+            "they had none. Run `powerconnect rank` again to replace it.",
+            what,
+            value,
+        )
+    return None
+
+
+_WARNED: set[str] = set()
+_log = logging.getLogger("powerconnect")
+
+
+def _worth_retrying(exc: Neo4jError) -> bool:
+    """A deadlock, a lock wait stopped or timed out: the same write may succeed next time.
+    Not when the database is shutting down (it went away: no use waiting)."""
+    if went_away(exc):
+        return False
+    return isinstance(exc, TransientError) or (exc.code or "") in STOPPED_CODES
+
+
+@dataclass(frozen=True)
+class Reset:
+    """What :func:`reset_database` deleted, and in how many transactions."""
+
+    nodes: int
+    relationships: int
+    transactions: int
+
+
+#: Nodes or relationships deleted per transaction by :func:`reset_database`.
+RESET_BATCH = 10_000
+
+
+def reset_database(db: Database, *, batch: int = RESET_BATCH) -> Reset:
+    """Delete every relationship, then every node, ``batch`` at a time, one transaction
+    each (``reset_relationships``, ``reset_nodes``), so that a million ties never sit in one
+    transaction (a person's ``DETACH DELETE`` would take all of their ties at once). The
+    schema (constraints, indexes) stays. Each transaction is retried by the driver after a
+    transient failure; one stopped in the middle leaves fewer things to delete next time.
+    """
+    if batch < 1:
+        raise UsageError(f"the batch size must be at least 1, got {batch}")
+    counts = {"reset_relationships": 0, "reset_nodes": 0}
+    transactions = 0
+    for name in counts:
+        while deleted := int(db.write(name, batch=batch)[0]["deleted"]):
+            counts[name] += deleted
+            transactions += 1
+    return Reset(counts["reset_nodes"], counts["reset_relationships"], transactions)
 
 
 def batched(rows: Iterable[Any], size: int) -> Iterator[Batch]:

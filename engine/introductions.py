@@ -72,8 +72,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from engine.analysis import read_network
-from engine.db import Database
+from engine.analysis import read_network, settle
+from engine.db import Database, stored_number
+from engine.db import Progress as DbProgress
 from engine.errors import InvalidInput, UsageError
 from engine.graph import TieGraph
 from engine.people import resolve_person
@@ -247,7 +248,8 @@ def make_path(
     if len(via_scores) != len(path) - 2:
         raise ValueError("one score per intermediary")
     strengths = [float(s) for s in strengths]
-    scores = [0.0 if s is None or _isnan(s) else float(s) for s in via_scores]
+    via_scores = [stored_number(s, "pc_score") for s in via_scores]
+    scores = [0.0 if s is None else s for s in via_scores]
     return IntroPath(
         path=list(path),
         names=list(names),
@@ -257,7 +259,7 @@ def make_path(
         weakest_link=min(strengths),
         score=min(scores) if scores else 0.0,
         explanation=explain_path(path, names, strengths, via_scores),
-        via_scores=[None if s is None or _isnan(s) else float(s) for s in via_scores],
+        via_scores=list(via_scores),
     )
 
 
@@ -400,6 +402,7 @@ def _search(
 
 
 def _run_note(db: Database) -> list[str]:
+    settle(db)  # a ranking run stopped after it was published: finish it first
     row = db.query("intro_context")[0]
     if row["run_id"] is None:
         return [
@@ -857,6 +860,7 @@ def recommend_database(
     timings: dict[str, float] = {}
     notes: list[str] = []
     clock = time.perf_counter()
+    settle(db)  # a ranking run stopped after it was published: finish it first
     context = db.query("intro_context")[0]
     if group_by is None:
         if context["has_organization"]:
@@ -976,8 +980,14 @@ def _read_ego(db: Database, person: str, strong: float, group_by: str) -> _Peopl
         group_names=names_of_groups,
         names=[None if _missing(p[1]) else str(p[1]) for p in order],
         private=np.array([bool(p[3]) for p in order], dtype=bool),
-        scores=np.array([math.nan if p[4] is None else float(p[4]) for p in order]),
+        scores=np.array([_score(p[4]) for p in order]),
     )
+
+
+def _score(value: object) -> float:
+    """A stored pc_score as a float, NaN when missing or not a number (:func:`stored_number`)."""
+    number = stored_number(value, "pc_score")
+    return math.nan if number is None else number
 
 
 def _no_blank_group(groups: np.ndarray, names: list[str]) -> tuple[np.ndarray, list[str]]:
@@ -996,7 +1006,7 @@ def _read_flags(db: Database, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     for record in db.stream("intro_people", chunk=READ_CHUNK):
         got_ids.extend(str(i) for i in record["ids"])
         got_private.extend(bool(p) for p in record["private"])
-        got_scores.extend(math.nan if s is None else float(s) for s in record["scores"])
+        got_scores.extend(_score(s) for s in record["scores"])
     at = pd.Index(got_ids).get_indexer(pd.Index(ids))
     private = np.zeros(len(ids), dtype=bool)
     scores = np.full(len(ids), math.nan)
@@ -1015,14 +1025,17 @@ def write_introductions(
     group_by: str,
     person: str | None = None,
     batch_size: int = WRITE_BATCH,
+    progress: DbProgress | None = None,
 ) -> dict[str, int]:
     """Store ``intros`` as one run, then delete earlier runs' introductions in its scope.
 
     The constraint ``introduction_id`` comes first; then ``UNWIND`` batches of
-    ``batch_size`` rows, one transaction each (``intro_write``); then the
-    Introduction nodes of other runs, all of them or those involving ``person``, go in
-    batched deletes (``intro_delete_previous``). Until that last step both runs are
-    stored, so a failure never leaves the database without introductions.
+    ``batch_size`` rows, one transaction each (``intro_write``; ``progress`` gets each
+    call's count); then ``intro_publish`` makes the run visible and hides what it replaces
+    (all earlier runs, or their introductions involving ``person``), in one transaction;
+    then the hidden Introduction nodes go in batched deletes (``intro_delete_previous``).
+    Readers (Browser's ``recommended_introductions``) show only published, unhidden
+    introductions, so a run stopped in the middle leaves the previous one as it was.
     """
     db.run_auto_commit("intro_constraints")
     rows = [
@@ -1044,7 +1057,14 @@ def write_introductions(
         for i in intros
     ]
     counts = db.write_batches(
-        "intro_write", rows, batch_size=batch_size, run=run_id, at=at, group_by=group_by
+        "intro_write",
+        rows,
+        batch_size=batch_size,
+        progress=progress,
+        run=run_id,
+        at=at,
+        group_by=group_by,
     )
+    db.write("intro_publish", run=run_id, at=at, person=person, group_by=group_by)
     db.run_auto_commit("intro_delete_previous", run=run_id, person=person, batch=DELETE_BATCH)
     return counts

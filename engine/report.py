@@ -42,7 +42,8 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import LogLocator, NullFormatter, StrMethodFormatter
 from matplotlib.transforms import Bbox
 
-from engine.db import Database
+from engine.analysis import settle
+from engine.db import Database, stored_number
 from engine.errors import UsageError
 
 __all__ = [
@@ -120,6 +121,7 @@ def read_report(db: Database) -> ReportData:
 
     Raises :class:`UsageError` when the database holds no ranking run.
     """
+    settle(db)  # a ranking run stopped after it was published: finish it first
     df = db.query_df("report_people")
     if df.empty:
         raise UsageError("the database holds no ranking: run `powerconnect rank` first")
@@ -128,7 +130,7 @@ def read_report(db: Database) -> ReportData:
     run = RunInfo(
         id=str(first["run_id"]),
         at=str(first["run_at"]),
-        strong=float(first["strong"]),
+        strong=stored_number(first["strong"], "Run.strong") or 0.5,
         group_by=None if _missing(group_by) else str(group_by),
     )
     people = df[PEOPLE_COLUMNS].copy()
@@ -136,8 +138,10 @@ def read_report(db: Database) -> ReportData:
     people["name"] = people["name"].where(people["name"].notna(), people["id"]).astype(str)
     people["group"] = people["group"].fillna("").astype(str)
     people["explanation"] = people["explanation"].fillna("").astype(str)
-    people["mean_strength"] = pd.to_numeric(people["mean_strength"], errors="coerce")
-    people["score"] = pd.to_numeric(people["score"], errors="coerce")
+    for column in _NUMBERS:  # stored values: their type is checked, not trusted
+        people[column] = pd.Series(
+            [stored_number(v, column) for v in people[column]], dtype="float64"
+        )
     return ReportData(run=run, people=people.reset_index(drop=True))
 
 
@@ -223,9 +227,21 @@ def figure(data: ReportData, *, width: float = 9.0, height: float = 6.0) -> Figu
         fontsize=8.5,
         color=ROLE_COLOURS["power connector"],
     )
-    ax.xaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
-    ax.xaxis.set_major_formatter(StrMethodFormatter("{x:g}"))
-    ax.xaxis.set_minor_formatter(NullFormatter())
+    if not points.empty:  # a log locator on the linear axis of an empty plot fails
+        ax.xaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+        ax.xaxis.set_major_formatter(StrMethodFormatter("{x:g}"))
+        ax.xaxis.set_minor_formatter(NullFormatter())
+    else:
+        ax.text(
+            0.5,
+            0.5,
+            "nobody in this run has a tie",
+            transform=ax.transAxes,
+            ha="center",
+            va="center",
+            fontsize=11,
+            color="#666666",
+        )
     ax.grid(True, which="major", color="#EEEEEE", linewidth=0.8, zorder=0)
     ax.spines[["top", "right"]].set_visible(False)
     if len(ax.collections):
@@ -370,6 +386,11 @@ def render_html(data: ReportData, png: bytes, *, top: int = 20) -> str:
         "<img alt=\"Scatter of each person's number of ties against their mean tie strength, "
         f'coloured by role" src="data:image/png;base64,{image}">',
     ]
+    if scatter_points(people).empty:
+        parts.append(
+            "<p>Nobody in this run has a tie (with a positive strength), so the figure has no "
+            "points: load ties (<code>powerconnect load --ties</code>) and rank again.</p>"
+        )
     for title, rows in tables:
         parts.append(f"<h2>{_e(title)}</h2>")
         parts.append(_table(rows) if not rows.empty else "<p>Nobody in this run.</p>")

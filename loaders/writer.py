@@ -163,7 +163,9 @@ def write_load(
 ) -> LoadSummary:
     """Write validated people, then ties (the last step of every loader), and sum it up.
 
-    ``state`` comes from :func:`prepare` (or :func:`preparing`); without it, it is
+    The load is recorded as started, then finished (``load_started``, ``load_finished``):
+    one stopped in the middle shows in ``powerconnect info``, and the same load run again
+    completes it. ``state`` comes from :func:`prepare` (or :func:`preparing`); without it, it is
     prepared first. ``existing``: :func:`read_existing` of all of ``people``, when the
     caller has read it already. ``dry_run`` compares with the database as a load would, writes
     nothing, and sums up what the load would do.
@@ -173,6 +175,8 @@ def write_load(
         state = prepare(db, schema=not dry_run)
     elif isinstance(state, Future):
         state = state.result()
+    if not dry_run:  # `info` tells a load stopped before load_finished
+        db.write("load_started", source=ties.source)
     # The ties' person codes do not depend on the database: work them out while the
     # server writes the people (half a second for a million ties).
     with ThreadPoolExecutor(1) as pool:
@@ -198,6 +202,8 @@ def write_load(
             coded=coded.result(),
             dry_run=dry_run,
         )
+    if not dry_run:
+        db.write("load_finished")
     return LoadSummary(
         people_created=written.created,
         people_updated=written.updated,

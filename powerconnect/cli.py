@@ -62,7 +62,7 @@ class PowerConnectGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except (PowerConnectError, Neo4jError, DriverError) as exc:
+        except (PowerConnectError, Neo4jError, DriverError, ConnectionError) as exc:
             # driver errors met mid-command (connection lost, a write refused) read as ours
             if ctx.find_root().params.get("debug"):
                 raise
@@ -96,6 +96,17 @@ def main(debug: bool) -> None:
     # The driver logs connection failures itself; the CLI reports them once, as a message.
     logging.getLogger("neo4j").addHandler(logging.NullHandler())
     logging.getLogger("neo4j").propagate = debug
+    # The library's warnings (a stored value of the wrong type, ...) go to stderr, once each.
+    ours = logging.getLogger("powerconnect")
+    if not any(isinstance(h, _Stderr) for h in ours.handlers):
+        ours.addHandler(_Stderr())
+
+
+class _Stderr(logging.Handler):
+    """Log records as lines on stderr (click's, so that tests' CliRunner sees them too)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        click.echo(self.format(record), err=True)
 
 
 # --------------------------------------------------------------------------- neo4j
@@ -229,7 +240,8 @@ def _print_status(server: LocalServer) -> None:
 @main.command("info")
 @connection_options
 def info_cmd(settings: ConnectionSettings) -> None:
-    """Count the people, ties and organizations in the database.
+    """Count the people, ties and organizations in the database, and say whether the last
+    load stopped before it finished.
 
     Example:
 
@@ -237,9 +249,42 @@ def info_cmd(settings: ConnectionSettings) -> None:
     """
     with open_database(settings) as db:
         row = db.query("database_counts")[0]
+        last = db.query("load_status")
     click.echo(
         f"{row['people']} people, {row['ties']} ties, {row['organizations']} organizations "
         f"in {settings.uri}"
+    )
+    if last and last[0]["finished"] is None:
+        click.echo(
+            f"Warning: the last load did not finish (a {last[0]['source']} load started at "
+            f"{last[0]['started']}; stopped, or still running): run it again to complete it."
+        )
+
+
+@main.command("reset")
+@connection_options
+@click.option("--yes", is_flag=True, help="Do not ask: empty the database (for scripts).")
+def reset_cmd(settings: ConnectionSettings, yes: bool) -> None:
+    """Empty the database: delete every person, tie, organization, ranking run and
+    introduction, in batches (a million ties at once would exceed Neo4j's transaction
+    memory). The schema (constraints and indexes) stays. Asks first on a terminal;
+    a script must pass --yes.
+
+    Example:
+
+        powerconnect reset --yes
+    """
+    from engine.db import reset_database
+
+    if not yes:
+        if not sys.stdin.isatty():
+            raise click.UsageError("reset empties the database: pass --yes to confirm it")
+        click.confirm(f"Delete everything in {settings.uri}?", abort=True, err=True)
+    with open_database(settings) as db:
+        done = reset_database(db)
+    info(
+        f"Deleted {done.nodes} nodes and {done.relationships} relationships in "
+        f"{done.transactions} transactions; the schema stays."
     )
 
 
@@ -421,7 +466,8 @@ TOP_CONNECTORS_QUERY = (
 )
 INTRODUCTIONS_QUERY = (
     "MATCH (b:Person)-[:CAN_INTRODUCE]->(i:Introduction)-[:INTRODUCES]->(a:Person), "
-    "(i)-[:TO]->(c:Person) WHERE i.rank <= 5 RETURN b, i, a, c"
+    "(i)-[:TO]->(c:Person) WHERE i.rank <= 5 AND i.superseded IS NULL "
+    "AND EXISTS { MATCH (r:IntroductionRun) WHERE r.id = i.run } RETURN b, i, a, c"
 )
 
 

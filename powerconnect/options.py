@@ -5,7 +5,8 @@ from __future__ import annotations
 import functools
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
@@ -94,8 +95,19 @@ def _is_local(uri: str, bolt_port: int) -> bool:
     return parts.hostname in ("localhost", "127.0.0.1", "::1") and port == bolt_port
 
 
-def open_database(settings: ConnectionSettings) -> Database:
-    return Database.connect(settings)
+@contextmanager
+def open_database(settings: ConnectionSettings) -> Iterator[Database]:
+    """The connected database for one command; closed at the end, and, when a write had
+    to be tried again (a deadlock, a lock wait stopped), a note says so on stderr."""
+    with Database.connect(settings) as db:
+        yield db
+        if db.retries:
+            click.echo(
+                f"Note: Neo4j was busy (a deadlock or a long lock wait, e.g. another command "
+                f"writing at the same time): {db.retries} write"
+                f"{'' if db.retries == 1 else 's'} tried again, and completed.",
+                err=True,
+            )
 
 
 def output_options(f: F) -> F:

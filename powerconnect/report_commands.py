@@ -72,7 +72,10 @@ def info(message: str) -> None:
     type=click.IntRange(min=1),
     help="Rows in each table of the HTML report.",
 )
-def report_cmd(settings: ConnectionSettings, out: Path, png_path: Path | None, top: int) -> None:
+@click.option("--force", is_flag=True, help="Overwrite --out (and --png) if they exist.")
+def report_cmd(
+    settings: ConnectionSettings, out: Path, png_path: Path | None, top: int, force: bool
+) -> None:
     """Report the last ranking run: a scatter of each person's ties against their mean
     tie strength, coloured by role, and the top tables.
 
@@ -94,6 +97,11 @@ def report_cmd(settings: ConnectionSettings, out: Path, png_path: Path | None, t
         raise click.BadParameter(
             "goes with an HTML --out; a .png --out is the figure", param_hint="--png"
         )
+    targets = [out] if suffix == ".png" else [out, png_path or out.with_suffix(".png")]
+    existing = [str(path) for path in targets if path.exists()]
+    if existing and not force:
+        verb = "exists" if len(existing) == 1 else "exist"
+        raise UsageError(f"{' and '.join(existing)} already {verb}: pass --force to overwrite")
     with open_database(settings) as db:
         data = read_report(db)
     png = render_png(data)
