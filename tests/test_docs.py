@@ -2,19 +2,31 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import click
 
 from powerconnect.cli import main
-from powerconnect.cli_reference import _commands, render
+from powerconnect.cli_reference import _commands
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_cli_reference_in_docs_matches_every_commands_help() -> None:
+    # Rendered in a fresh interpreter: click caches each command's help option on first
+    # use, so a test that invoked a command on its own would change this process's help.
+    fresh = subprocess.run(
+        [sys.executable, "-m", "powerconnect.cli_reference"],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={k: v for k, v in os.environ.items() if not k.startswith(("NEO4J_", "POWERCONNECT_"))},
+    )
     written = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
-    assert written == render(), "docs/cli.md is stale: run `make docs` and commit it"
+    assert written == fresh.stdout, "docs/cli.md is stale: run `make docs` and commit it"
 
 
 def test_every_command_has_help_with_an_example() -> None:
