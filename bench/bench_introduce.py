@@ -45,11 +45,8 @@ from bench_rank import PASSWORD, generated_graph, imported_server  # noqa: E402
 from engine.analysis import rank_database  # noqa: E402
 from engine.db import Database  # noqa: E402
 from engine.errors import UsageError  # noqa: E402
-from engine.introductions import (  # noqa: E402
-    find_paths,
-    find_paths_to_group,
-    recommend_database,
-)
+from engine.paths import find_paths, find_paths_to_group
+from engine.recommend import recommend_database
 from powerconnect.server import LocalServer  # noqa: E402
 
 TARGET_SECONDS = 1.0

@@ -2,7 +2,7 @@
 // intermediary (2 hops) and two intermediaries (3 hops), every tie at least $min_strength.
 // Intermediaries are never private (property `private` true/yes/1) nor in $excluded; paths are
 // simple. Parallel ties between two people count once, with their strongest strength.
-// Ranked as engine.introductions.path_sort_key ranks them (the weakest link, highest first; then
+// Ranked as engine.paths.path_sort_key ranks them (the weakest link, highest first; then
 // fewer hops; then the intermediaries' lowest pc_score, null as 0; then the sorted strengths,
 // highest first; then the ids), and cut at $limit rows.
 // Hub-safe: each path length is a hash join of expansions from both ends, found by their unique

@@ -4,7 +4,7 @@
 // private (property `private` true/yes/1) nor in $excluded; intermediaries are never members
 // of the group themselves (reaching that member directly is a shorter, better path); paths are
 // simple; parallel ties count once, with their strongest strength.
-// Ranked as engine.introductions.path_sort_key ranks them (the weakest link, highest first; then
+// Ranked as engine.paths.path_sort_key ranks them (the weakest link, highest first; then
 // fewer hops; then the intermediaries' lowest pc_score, null as 0; then the sorted strengths,
 // highest first; then the ids), and cut at $limit rows.
 // Hub-safe: the 2-hop (3-hop) paths hash-join the person's one-step (two-step) expansion with

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from engine.db import Database
-from engine.introductions import find_paths
+from engine.paths import find_paths
 from engine.settings import ConnectionSettings
 from powerconnect.server import LocalServer, free_port
 

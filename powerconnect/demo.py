@@ -16,7 +16,7 @@ from pathlib import Path
 from engine.analysis import RankRun, rank_database
 from engine.db import Database
 from engine.errors import UsageError
-from engine.introductions import RecommendRun, recommend_database
+from engine.recommend import RecommendRun, recommend_database
 from loaders.csv_files import LoadSummary, load_csv
 
 SAMPLE = "data/sample"

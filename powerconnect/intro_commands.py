@@ -1,6 +1,7 @@
 """The introduction commands: ``introduce`` and ``recommend``.
 
-Each opens the database, calls one function of :mod:`engine.introductions` and prints
+Each opens the database, calls one function of :mod:`engine.paths` or
+:mod:`engine.recommend` and prints
 the rows (``--format table|csv|json``) on stdout, remarks and timings on stderr. The
 library raises :class:`engine.errors.UsageError` for unknown ids, people without ties
 and paths that do not exist; the ``powerconnect`` group turns it into ``Error: ...``
@@ -18,18 +19,16 @@ import click
 import pandas as pd
 
 from engine.analysis import run_strong
-from engine.introductions import (
-    DEFAULT_MAX_PER_BROKER,
+from engine.paths import (
     MAX_HOPS,
     IntroAnswer,
-    Introduction,
     find_paths,
     find_paths_to_group,
     mark_cold,
     read_exclude_file,
-    recommend_database,
 )
 from engine.ranking import DEFAULT_STRONG
+from engine.recommend import DEFAULT_MAX_PER_BROKER, Introduction, recommend_database
 from engine.settings import ConnectionSettings
 from powerconnect.options import (
     connection_options,

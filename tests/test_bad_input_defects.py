@@ -19,7 +19,7 @@ pytestmark = pytest.mark.neo4j
 #: Neo4j 5.26.30 refuses a string property over 8,164 UTF-8 bytes in a RANGE index or
 #: uniqueness constraint (measured: the longest accepted value of Person.id and
 #: Organization.name, in ASCII, "é" and emoji alike); a person id may take half of that,
-#: since an Introduction's id joins two person ids (engine/introductions.py).
+#: since an Introduction's id joins two person ids (engine/recommend.py).
 MAX_INDEXED_BYTES = 8_164
 MAX_ID_BYTES = 4_000
 

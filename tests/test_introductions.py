@@ -1,4 +1,5 @@
-"""Unit tests for engine.introductions (no database): the path ranking and the recommendations.
+"""Unit tests for engine.paths and engine.recommend (no database): the path ranking and
+the recommendations.
 
 Every expected value is worked out by hand in the test's docstring or comments, from the
 rules in the module docstring: paths by weakest link, then hops, then the intermediaries'
@@ -16,15 +17,8 @@ from click.testing import CliRunner
 
 from engine.errors import InvalidInput, UsageError
 from engine.graph import TieGraph
-from engine.introductions import (
-    explain_path,
-    make_path,
-    path_sort_key,
-    rank_paths,
-    read_exclude_file,
-    recommend,
-    score_introduction,
-)
+from engine.paths import explain_path, make_path, path_sort_key, rank_paths, read_exclude_file
+from engine.recommend import recommend, score_introduction
 from powerconnect.intro_commands import register
 
 
@@ -296,7 +290,7 @@ def test_register_adds_both_commands_once_with_help_and_an_example() -> None:
 
 
 def test_mark_cold_flags_paths_whose_weakest_link_is_not_strong() -> None:
-    from engine.introductions import IntroAnswer, make_path, mark_cold
+    from engine.paths import IntroAnswer, make_path, mark_cold
 
     warm = make_path(["ann", "bob", "cat"], [None] * 3, [0.9, 0.6], [None])
     cold = make_path(["ann", "dan", "cat"], [None] * 3, [0.9, 0.02], [None])

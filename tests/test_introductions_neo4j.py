@@ -31,13 +31,8 @@ from click.testing import CliRunner
 from engine.db import Database
 from engine.errors import UsageError
 from engine.graph import TieGraph
-from engine.introductions import (
-    NoPath,
-    find_paths,
-    find_paths_to_group,
-    recommend,
-    recommend_database,
-)
+from engine.paths import NoPath, find_paths, find_paths_to_group, make_path, path_sort_key
+from engine.recommend import recommend, recommend_database
 from powerconnect.cli import main
 from powerconnect.intro_commands import register
 
@@ -574,3 +569,49 @@ def test_introduce_marks_a_path_below_the_strong_threshold_cold(
     assert table.exit_code == 0, table.output
     assert table.stdout.count("Cold: its weakest link is below the strong threshold 0.7.") == 2
     assert " cold " in table.stdout.splitlines()[1] + " "
+
+
+def test_the_cypher_order_of_paths_is_the_python_order(village: Database) -> None:
+    # The rule is defined once, engine.paths.path_sort_key; intro_paths.cypher must apply
+    # it in its ORDER BY (so that LIMIT keeps the best). Every path ann -> cat of the
+    # village, as the query returns them, is already in path_sort_key order.
+    rows = village.query(
+        "intro_paths",
+        **{"from": "ann", "to": "cat"},
+        max_hops=3,
+        min_strength=0.0,
+        excluded=[],
+        limit=100,
+    )
+    got = [
+        make_path(
+            ["ann", *r["via"], "cat"],
+            [None] * (len(r["via"]) + 2),
+            r["strengths"],
+            r["via_scores"],
+        )
+        for r in rows
+    ]
+    assert len(got) >= 8  # ANN_TO_CAT's eight, and any longer ones
+    assert [p.path for p in got] == [p.path for p in sorted(got, key=path_sort_key)]
+    group = village.query(
+        "intro_paths_to_group",
+        **{"from": "ann"},
+        group_by="organization",
+        group="Globex",
+        max_hops=3,
+        min_strength=0.0,
+        excluded=[],
+        limit=100,
+    )
+    paths = [
+        make_path(
+            ["ann", *r["via"], r["target"]],
+            [None] * (len(r["via"]) + 2),
+            r["strengths"],
+            r["via_scores"],
+        )
+        for r in group
+    ]
+    assert len(paths) >= 2
+    assert [p.path for p in paths] == [p.path for p in sorted(paths, key=path_sort_key)]

@@ -10,8 +10,9 @@ from click.testing import CliRunner
 
 from engine.db import Database
 from engine.errors import UsageError
-from engine.introductions import find_paths, recommend_database
+from engine.paths import find_paths
 from engine.people import find_person
+from engine.recommend import recommend_database
 from loaders import load_csv, load_linkedin
 from powerconnect.cli import main
 

@@ -22,7 +22,7 @@ import engine.analysis
 from engine.analysis import rank_database, write_results
 from engine.db import Database
 from engine.errors import database_failure
-from engine.introductions import recommend_database, write_introductions
+from engine.recommend import recommend_database, write_introductions
 from loaders.csv_files import load_csv
 from powerconnect.cli import main
 
