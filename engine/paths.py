@@ -286,9 +286,9 @@ def person_ends(db: Database, source: str, target: str | None) -> dict[str, _End
 
 def _check_options(max_hops: int, top: int) -> None:
     if not 1 <= max_hops <= MAX_HOPS:
-        raise UsageError(f"--max-hops must be 1, 2 or 3 (ties on the path), got {max_hops}")
+        raise UsageError(f"a path has at most 3 ties: max_hops must be 1, 2 or 3, got {max_hops}")
     if top < 1:
-        raise UsageError(f"--top must be at least 1, got {top}")
+        raise UsageError(f"the number of paths to show must be at least 1, got {top}")
 
 
 def check_has_ties(end: _End) -> None:
@@ -349,7 +349,7 @@ def find_paths(
     excluded = sorted(set(excluded))
     source, target = resolve_person(db, source), resolve_person(db, target)
     if source == target:
-        raise UsageError(f"--person and --to are the same person ({source})")
+        raise UsageError(f"the two ends of the path are the same person ({source})")
     ends = person_ends(db, source, target)
     a, c = ends[source], ends[target]
     check_has_ties(a)

@@ -166,9 +166,9 @@ def recommend(
     [('bob', 'cat', 'ann', 0.8)]
     """
     if not 0 < strong <= 1:
-        raise UsageError(f"--strong must be in (0, 1], got {strong}")
+        raise UsageError(f"the strong-tie threshold must be in (0, 1], got {strong}")
     if max_per_broker < 1:
-        raise UsageError(f"--max-per-broker must be at least 1, got {max_per_broker}")
+        raise UsageError(f"the introductions per broker must be at least 1, got {max_per_broker}")
     n = graph.n
     groups = np.asarray(groups, dtype=np.int64)
     blocked = np.zeros(n, dtype=bool) if private is None else np.asarray(private, dtype=bool)
@@ -403,9 +403,9 @@ def recommend_database(
     """
     say = progress or (lambda _m: None)
     if not 0 < strong <= 1:
-        raise UsageError(f"--strong must be in (0, 1], got {strong}")
+        raise UsageError(f"the strong-tie threshold must be in (0, 1], got {strong}")
     if max_per_broker < 1:
-        raise UsageError(f"--max-per-broker must be at least 1, got {max_per_broker}")
+        raise UsageError(f"the introductions per broker must be at least 1, got {max_per_broker}")
     timings: dict[str, float] = {}
     notes: list[str] = []
     clock = time.perf_counter()

@@ -33,6 +33,7 @@ from engine.settings import ConnectionSettings
 from powerconnect.options import (
     connection_options,
     emit,
+    info,
     open_database,
     output_options,
     render_table,
@@ -77,11 +78,6 @@ INTRODUCTION_COLUMNS = [
     "broker_score",
     "reason",
 ]
-
-
-def info(message: str) -> None:
-    """Remarks and timings go to stderr; stdout is for results."""
-    click.echo(message, err=True)
 
 
 def exclude_option(f: F) -> F:

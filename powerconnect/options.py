@@ -13,8 +13,10 @@ from urllib.parse import urlsplit
 
 import click
 import pandas as pd
+from neo4j.exceptions import DriverError, Neo4jError
 
 from engine.db import Database
+from engine.errors import PowerConnectError, database_failure
 from engine.settings import ConnectionSettings
 from powerconnect.server import LocalServer, default_home
 
@@ -235,3 +237,36 @@ def _server_options(f: F, *, hidden: bool) -> F:
         return f(*args, **kwargs)
 
     return wrapper  # type: ignore[return-value]
+
+
+class PowerConnectGroup(click.Group):
+    """A click group that turns library errors into messages and exit codes."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as exc:  # `powerconnect --bogus`, or no command at all
+            exc.exit_code = 1  # type: ignore[misc]  # usage is bad input (1), as below
+            raise
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (PowerConnectError, Neo4jError, DriverError, ConnectionError) as exc:
+            # driver errors met mid-command (connection lost, a write refused) read as ours
+            if ctx.find_root().params.get("debug"):
+                raise
+            error = exc if isinstance(exc, PowerConnectError) else database_failure(exc)
+            click.echo(f"Error: {error}", err=True)
+            ctx.exit(error.exit_code)
+        except click.UsageError as exc:
+            exc.exit_code = 1  # type: ignore[misc]  # usage is bad input (1); 2: the database
+            raise
+        except KeyboardInterrupt:
+            click.echo("Interrupted.", err=True)
+            ctx.exit(130)
+
+
+def info(message: str) -> None:
+    """Progress and logs go to stderr; stdout is for results."""
+    click.echo(message, err=True)

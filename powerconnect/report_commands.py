@@ -20,7 +20,7 @@ import click
 from engine import queries
 from engine.errors import UsageError
 from engine.settings import DEFAULT_USER, ConnectionSettings, uri_problem
-from powerconnect.options import connection_options, open_database
+from powerconnect.options import connection_options, info, open_database
 from powerconnect.server import LocalServer
 
 #: The saved queries for Neo4j Browser, in the order ``powerconnect browser`` lists them
@@ -41,11 +41,6 @@ def register(group: click.Group) -> None:
     """Add ``report`` and ``browser`` to ``group`` (the ``powerconnect`` command)."""
     group.add_command(report_cmd)
     group.add_command(browser_cmd)
-
-
-def info(message: str) -> None:
-    """Progress and logs go to stderr; stdout is for results."""
-    click.echo(message, err=True)
 
 
 # --------------------------------------------------------------------------- report
