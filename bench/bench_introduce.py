@@ -42,11 +42,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_rank import PASSWORD, generated_graph, imported_server  # noqa: E402
 
-from engine.analysis import rank_database  # noqa: E402
-from engine.db import Database  # noqa: E402
-from engine.errors import UsageError  # noqa: E402
-from engine.paths import find_paths, find_paths_to_group
-from engine.recommend import recommend_database
+from powerconnect.engine.analysis import rank_database  # noqa: E402
+from powerconnect.engine.db import Database  # noqa: E402
+from powerconnect.engine.errors import UsageError  # noqa: E402
+from powerconnect.engine.paths import find_paths, find_paths_to_group
+from powerconnect.engine.recommend import recommend_database
 from powerconnect.server import LocalServer  # noqa: E402
 
 TARGET_SECONDS = 1.0

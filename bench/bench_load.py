@@ -46,8 +46,8 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from engine.db import Database  # noqa: E402
-from engine.settings import ConnectionSettings  # noqa: E402
+from powerconnect.engine.db import Database  # noqa: E402
+from powerconnect.engine.settings import ConnectionSettings  # noqa: E402
 from powerconnect.server import ADMIN_TOOL, LocalServer, default_home, free_port  # noqa: E402
 
 CLI = (

@@ -24,9 +24,9 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from loaders.addresses import AddressBook
-from loaders.mail import mail_interactions, read_mail
-from loaders.tables import ProblemLog
+from powerconnect.loaders.addresses import AddressBook
+from powerconnect.loaders.mail import mail_interactions, read_mail
+from powerconnect.loaders.tables import ProblemLog
 
 BODY = ("Lorem ipsum dolor sit amet, consectetur adipiscing elit. " * 36 + "\n") * 1
 

@@ -27,8 +27,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from engine import measures  # noqa: E402
-from engine.graph import TieGraph  # noqa: E402
+from powerconnect.engine import measures  # noqa: E402
+from powerconnect.engine.graph import TieGraph  # noqa: E402
 
 # Agreement required between our measures and the reference implementations.
 TOLERANCE = 1e-9

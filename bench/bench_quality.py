@@ -37,9 +37,9 @@ import igraph as ig
 import numpy as np
 
 from bench.planted import PlantedNetwork, planted_network
-from engine import measures
-from engine.graph import TieGraph
-from engine.ranking import rank
+from powerconnect.engine import measures
+from powerconnect.engine.graph import TieGraph
+from powerconnect.engine.ranking import rank
 
 TARGET_PRECISION = 0.95
 TARGET_MEGA_LABELLED = 0.9

@@ -32,10 +32,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_measures import igraph_of, preferential_attachment  # noqa: E402
 
-from engine import measures  # noqa: E402
-from engine.db import Database  # noqa: E402
-from engine.graph import TieGraph  # noqa: E402
-from engine.settings import ConnectionSettings  # noqa: E402
+from powerconnect.engine import measures  # noqa: E402
+from powerconnect.engine.db import Database  # noqa: E402
+from powerconnect.engine.graph import TieGraph  # noqa: E402
+from powerconnect.engine.settings import ConnectionSettings  # noqa: E402
 from powerconnect.server import LocalServer, default_home, free_port  # noqa: E402
 
 PASSWORD = "bench-rank-password"

@@ -63,9 +63,9 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from engine.graph import TieGraph
-from engine.ranking import rank
-from loaders.interactions import Interactions, derive_ties
+from powerconnect.engine.graph import TieGraph
+from powerconnect.engine.ranking import rank
+from powerconnect.loaders.interactions import Interactions, derive_ties
 
 DATA = Path(__file__).resolve().parent / "data"
 SEEDS = range(5)

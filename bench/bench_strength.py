@@ -49,8 +49,8 @@ if __package__ in (None, ""):  # run as a script: make the repository importable
 import numpy as np
 import pandas as pd
 
-from loaders import interactions
-from loaders.interactions import (
+from powerconnect.loaders import interactions
+from powerconnect.loaders.interactions import (
     COEFFICIENTS,
     HALF_LIFE_DAYS,
     STRONG_PROBABILITY,
@@ -61,7 +61,7 @@ from loaders.interactions import (
     read_interactions,
     tie_signals,
 )
-from loaders.tables import ProblemLog
+from powerconnect.loaders.tables import ProblemLog
 
 CHANNEL = "contact"
 #: published anchors for accuracy (binary strong/weak)

@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from engine.graph import TieGraph
+from powerconnect.engine.graph import TieGraph
 
 __all__ = ["PlantedParams", "PlantedNetwork", "planted_network"]
 

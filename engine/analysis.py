@@ -27,11 +27,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from engine.db import Database, Progress
-from engine.errors import UsageError
-from engine.graph import TieGraph
-from engine.people import resolve_person
-from engine.ranking import rank
+from powerconnect.engine.db import Database, Progress
+from powerconnect.engine.errors import UsageError
+from powerconnect.engine.graph import TieGraph
+from powerconnect.engine.people import resolve_person
+from powerconnect.engine.ranking import rank
 
 READ_CHUNK = 1_000  # people per record when reading the network
 #: People per transaction when writing results. Staging (pc_next_*) doubles the properties of

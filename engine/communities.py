@@ -69,8 +69,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.graph import TieGraph
-from engine.measures import _components
+from powerconnect.engine.graph import TieGraph
+from powerconnect.engine.measures import _components
 
 __all__ = [
     "DETECTION_RESTARTS",

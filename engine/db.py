@@ -38,9 +38,9 @@ from neo4j.exceptions import (
     TransientError,
 )
 
-from engine import queries
-from engine.errors import STOPPED_CODES, DatabaseUnavailable, UsageError, went_away
-from engine.settings import ConnectionSettings, shown_uri, uri_problem
+from powerconnect.engine import queries
+from powerconnect.engine.errors import STOPPED_CODES, DatabaseUnavailable, UsageError, went_away
+from powerconnect.engine.settings import ConnectionSettings, shown_uri, uri_problem
 
 Progress = Callable[[int], None]
 #: One batch for :meth:`Database.run_batches`: its rows and its weight (what progress counts,

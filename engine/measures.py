@@ -35,7 +35,7 @@ from typing import Any
 
 import numpy as np
 
-from engine.graph import TieGraph
+from powerconnect.engine.graph import TieGraph
 
 __all__ = [
     "StructuralHoles",

@@ -43,10 +43,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from engine.analysis import settle
-from engine.db import Database, stored_number
-from engine.errors import InvalidInput, UsageError
-from engine.people import resolve_person
+from powerconnect.engine.analysis import settle
+from powerconnect.engine.db import Database, stored_number
+from powerconnect.engine.errors import InvalidInput, UsageError
+from powerconnect.engine.people import resolve_person
 
 __all__ = [
     "MAX_HOPS",

@@ -23,8 +23,8 @@ import unicodedata
 from dataclasses import dataclass
 from urllib.parse import unquote
 
-from engine.db import Database
-from engine.errors import UsageError
+from powerconnect.engine.db import Database
+from powerconnect.engine.errors import UsageError
 
 __all__ = ["PersonMatch", "find_person", "normalise_name", "normalise_url", "resolve_person"]
 

@@ -51,7 +51,7 @@ class Query:
 
 def _package(name: str) -> tuple[str, str]:
     package, _, stem = name.rpartition("/")
-    return "cypher" + ("." + package.replace("/", ".") if package else ""), stem
+    return "powerconnect.cypher" + ("." + package.replace("/", ".") if package else ""), stem
 
 
 @cache
@@ -108,7 +108,7 @@ def load(name: str) -> str:
 def names() -> list[str]:
     """Every query name, browser queries included (``browser/<name>``)."""
     out: list[str] = []
-    for pkg, prefix in (("cypher", ""), ("cypher.browser", "browser/")):
+    for pkg, prefix in (("powerconnect.cypher", ""), ("powerconnect.cypher.browser", "browser/")):
         for entry in resources.files(pkg).iterdir():
             if entry.name.endswith(".cypher"):
                 out.append(prefix + entry.name.removesuffix(".cypher"))

@@ -135,10 +135,10 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from engine import measures
-from engine.communities import detect_groups
-from engine.errors import UsageError
-from engine.graph import TieGraph
+from powerconnect.engine import measures
+from powerconnect.engine.communities import detect_groups
+from powerconnect.engine.errors import UsageError
+from powerconnect.engine.graph import TieGraph
 
 __all__ = [
     "AUTO_FLOOR",

@@ -38,14 +38,14 @@ from datetime import UTC, datetime
 import numpy as np
 import pandas as pd
 
-from engine.analysis import read_network, settle
-from engine.db import Database, stored_number
-from engine.db import Progress as DbProgress
-from engine.errors import UsageError
-from engine.graph import TieGraph
-from engine.paths import check_has_ties, person_ends, read_exclude_file
-from engine.people import resolve_person
-from engine.ranking import DEFAULT_STRONG
+from powerconnect.engine.analysis import read_network, settle
+from powerconnect.engine.db import Database, stored_number
+from powerconnect.engine.db import Progress as DbProgress
+from powerconnect.engine.errors import UsageError
+from powerconnect.engine.graph import TieGraph
+from powerconnect.engine.paths import check_has_ties, person_ends, read_exclude_file
+from powerconnect.engine.people import resolve_person
+from powerconnect.engine.ranking import DEFAULT_STRONG
 
 __all__ = [
     "CANDIDATES_PER_BROKER",

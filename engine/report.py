@@ -42,9 +42,9 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import LogLocator, NullFormatter, StrMethodFormatter
 from matplotlib.transforms import Bbox
 
-from engine.analysis import settle
-from engine.db import Database, stored_number
-from engine.errors import UsageError
+from powerconnect.engine.analysis import settle
+from powerconnect.engine.db import Database, stored_number
+from powerconnect.engine.errors import UsageError
 
 __all__ = [
     "PEOPLE_COLUMNS",

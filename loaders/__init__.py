@@ -16,20 +16,27 @@ Each validates its whole input before writing anything, raises
 batched ``UNWIND`` transactions, and returns a :class:`LoadSummary`.
 """
 
-from loaders.calendars import load_calendar
-from loaders.contacts import load_contacts
-from loaders.csv_files import load_csv, read_people, read_ties
-from loaders.interactions import (
+from powerconnect.loaders.calendars import load_calendar
+from powerconnect.loaders.contacts import load_contacts
+from powerconnect.loaders.csv_files import load_csv, read_people, read_ties
+from powerconnect.loaders.interactions import (
     derive_strengths,
     derive_ties,
     load_interaction_frame,
     load_interactions,
     strength_from_signals,
 )
-from loaders.linkedin import load_linkedin, plan_linkedin, read_export
-from loaders.mail import load_mail
-from loaders.model import LoadSummary, People, Progress, Ties, canonical, tie_properties
-from loaders.writer import DEFAULT_BATCH_SIZE, write_people, write_ties
+from powerconnect.loaders.linkedin import load_linkedin, plan_linkedin, read_export
+from powerconnect.loaders.mail import load_mail
+from powerconnect.loaders.model import (
+    LoadSummary,
+    People,
+    Progress,
+    Ties,
+    canonical,
+    tie_properties,
+)
+from powerconnect.loaders.writer import DEFAULT_BATCH_SIZE, write_people, write_ties
 
 __all__ = [
     "DEFAULT_BATCH_SIZE",

@@ -24,11 +24,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from engine.db import Database
-from engine.errors import InvalidInput
-from loaders.model import LoadSummary, People, Progress, Ties
-from loaders.tables import ProblemLog
-from loaders.writer import DEFAULT_BATCH_SIZE, read_existing, write_load
+from powerconnect.engine.db import Database
+from powerconnect.engine.errors import InvalidInput
+from powerconnect.loaders.model import LoadSummary, People, Progress, Ties
+from powerconnect.loaders.tables import ProblemLog
+from powerconnect.loaders.writer import DEFAULT_BATCH_SIZE, read_existing, write_load
 
 __all__ = [
     "AddressBook",

@@ -41,20 +41,20 @@ import icalendar
 import pandas as pd
 import recurring_ical_events
 
-from engine.db import Database
-from engine.errors import InvalidInput, UsageError
-from loaders.addresses import (
+from powerconnect.engine.db import Database
+from powerconnect.engine.errors import InvalidInput, UsageError
+from powerconnect.loaders.addresses import (
     AddressBook,
     FileSummary,
     Participants,
     normalise_address,
     write_people_and_ties,
 )
-from loaders.frames import interaction_frame, interaction_ties
-from loaders.interactions import HALF_LIFE_DAYS
-from loaders.model import Progress
-from loaders.tables import Problem, ProblemLog
-from loaders.writer import DEFAULT_BATCH_SIZE, preparing
+from powerconnect.loaders.frames import interaction_frame, interaction_ties
+from powerconnect.loaders.interactions import HALF_LIFE_DAYS
+from powerconnect.loaders.model import Progress
+from powerconnect.loaders.tables import Problem, ProblemLog
+from powerconnect.loaders.writer import DEFAULT_BATCH_SIZE, preparing
 
 __all__ = ["Meeting", "calendar_interactions", "load_calendar", "read_calendar", "repair_folding"]
 

@@ -39,12 +39,17 @@ from typing import Any
 
 import vobject
 
-from engine.db import Database
-from engine.errors import InvalidInput, UsageError
-from loaders.addresses import AddressBook, FileSummary, normalise_address, write_people_and_ties
-from loaders.model import Progress, Ties
-from loaders.tables import Problem, ProblemLog
-from loaders.writer import DEFAULT_BATCH_SIZE, preparing
+from powerconnect.engine.db import Database
+from powerconnect.engine.errors import InvalidInput, UsageError
+from powerconnect.loaders.addresses import (
+    AddressBook,
+    FileSummary,
+    normalise_address,
+    write_people_and_ties,
+)
+from powerconnect.loaders.model import Progress, Ties
+from powerconnect.loaders.tables import Problem, ProblemLog
+from powerconnect.loaders.writer import DEFAULT_BATCH_SIZE, preparing
 
 __all__ = ["Contact", "contact_people", "load_contacts", "read_contacts"]
 

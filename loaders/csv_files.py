@@ -32,9 +32,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from engine.db import Database
-from engine.errors import UsageError
-from loaders.model import (
+from powerconnect.engine.db import Database
+from powerconnect.engine.errors import UsageError
+from powerconnect.loaders.model import (
     MAX_ID_BYTES,
     MAX_INDEXED_BYTES,
     LoadSummary,
@@ -44,8 +44,8 @@ from loaders.model import (
     merge_duplicate_pairs,
     oversize,
 )
-from loaders.tables import ProblemLog, Table, check_property_names, read_table
-from loaders.writer import (
+from powerconnect.loaders.tables import ProblemLog, Table, check_property_names, read_table
+from powerconnect.loaders.writer import (
     DEFAULT_BATCH_SIZE,
     DatabaseState,
     Existing,

@@ -28,8 +28,8 @@ from datetime import datetime
 
 import pandas as pd
 
-from loaders.interactions import HALF_LIFE_DAYS, derive_strengths
-from loaders.model import Ties
+from powerconnect.loaders.interactions import HALF_LIFE_DAYS, derive_strengths
+from powerconnect.loaders.model import Ties
 
 __all__ = ["FRAME_COLUMNS", "empty_frame", "interaction_frame", "interaction_ties"]
 

@@ -79,11 +79,19 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from engine.db import Database
-from engine.errors import UsageError
-from loaders.model import MAX_ID_BYTES, LoadSummary, People, Progress, Ties, canonical, oversize
-from loaders.tables import ProblemLog, read_table
-from loaders.writer import DEFAULT_BATCH_SIZE, preparing, write_load
+from powerconnect.engine.db import Database
+from powerconnect.engine.errors import UsageError
+from powerconnect.loaders.model import (
+    MAX_ID_BYTES,
+    LoadSummary,
+    People,
+    Progress,
+    Ties,
+    canonical,
+    oversize,
+)
+from powerconnect.loaders.tables import ProblemLog, read_table
+from powerconnect.loaders.writer import DEFAULT_BATCH_SIZE, preparing, write_load
 
 __all__ = [
     "DUPLICATE_SECONDS",
@@ -195,7 +203,7 @@ def check_half_life(half_life_days: float) -> float:
     >>> check_half_life(float("nan"))
     Traceback (most recent call last):
     ...
-    engine.errors.UsageError: the half-life must be a finite positive number of days, not nan
+    powerconnect.engine.errors.UsageError: the half-life must be a finite positive number of days, not nan
     """
     value = float(half_life_days)
     if not math.isfinite(value) or value <= 0:

@@ -67,19 +67,19 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from engine.db import Database
-from engine.errors import InvalidInput, UsageError
-from engine.people import normalise_name, normalise_url
-from loaders.interactions import (
+from powerconnect.engine.db import Database
+from powerconnect.engine.errors import InvalidInput, UsageError
+from powerconnect.engine.people import normalise_name, normalise_url
+from powerconnect.loaders.interactions import (
     HALF_LIFE_DAYS,
     Interactions,
     count_after,
     derive_ties,
     parse_timestamps,
 )
-from loaders.model import LoadSummary, People, Progress, Ties, canonical
-from loaders.tables import Problem, ProblemLog, Table, read_table
-from loaders.writer import DEFAULT_BATCH_SIZE, preparing, write_load
+from powerconnect.loaders.model import LoadSummary, People, Progress, Ties, canonical
+from powerconnect.loaders.tables import Problem, ProblemLog, Table, read_table
+from powerconnect.loaders.writer import DEFAULT_BATCH_SIZE, preparing, write_load
 
 __all__ = [
     "DEFAULT_STRENGTH",

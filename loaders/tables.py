@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from engine.errors import InvalidInput
+from powerconnect.engine.errors import InvalidInput
 
 __all__ = [
     "Problem",

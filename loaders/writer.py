@@ -40,9 +40,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from engine.db import Batch, Database, batched
-from engine.errors import UsageError
-from loaders.model import (
+from powerconnect.engine.db import Batch, Database, batched
+from powerconnect.engine.errors import UsageError
+from powerconnect.loaders.model import (
     DERIVED_SOURCES,
     LoadSummary,
     People,

@@ -18,9 +18,9 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from engine.db import Database
-from engine.paths import find_paths
-from engine.settings import ConnectionSettings
+from powerconnect.engine.db import Database
+from powerconnect.engine.paths import find_paths
+from powerconnect.engine.settings import ConnectionSettings
 from powerconnect.server import LocalServer, free_port
 
 

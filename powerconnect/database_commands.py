@@ -8,7 +8,7 @@ import sys
 
 import click
 
-from engine.settings import ConnectionSettings
+from powerconnect.engine.settings import ConnectionSettings
 from powerconnect.options import (
     connection_options,
     info,
@@ -54,7 +54,7 @@ def reset_cmd(settings: ConnectionSettings, yes: bool) -> None:
 
         powerconnect reset --yes
     """
-    from engine.db import reset_database
+    from powerconnect.engine.db import reset_database
 
     if not yes:
         if not sys.stdin.isatty():

@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from engine.analysis import RankRun, rank_database
-from engine.db import Database
-from engine.errors import UsageError
-from engine.recommend import RecommendRun, recommend_database
-from loaders.csv_files import LoadSummary, load_csv
+from powerconnect.engine.analysis import RankRun, rank_database
+from powerconnect.engine.db import Database
+from powerconnect.engine.errors import UsageError
+from powerconnect.engine.recommend import RecommendRun, recommend_database
+from powerconnect.loaders.csv_files import LoadSummary, load_csv
 
 SAMPLE = "data/sample"
 

@@ -18,8 +18,8 @@ from typing import Any, TypeVar
 import click
 import pandas as pd
 
-from engine.analysis import run_strong
-from engine.paths import (
+from powerconnect.engine.analysis import run_strong
+from powerconnect.engine.paths import (
     MAX_HOPS,
     IntroAnswer,
     find_paths,
@@ -27,9 +27,9 @@ from engine.paths import (
     mark_cold,
     read_exclude_file,
 )
-from engine.ranking import DEFAULT_STRONG
-from engine.recommend import DEFAULT_MAX_PER_BROKER, Introduction, recommend_database
-from engine.settings import ConnectionSettings
+from powerconnect.engine.ranking import DEFAULT_STRONG
+from powerconnect.engine.recommend import DEFAULT_MAX_PER_BROKER, Introduction, recommend_database
+from powerconnect.engine.settings import ConnectionSettings
 from powerconnect.options import (
     connection_options,
     emit,

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path, PurePosixPath
 
-from engine.errors import ServerError
+from powerconnect.engine.errors import ServerError
 
 #: Maven Central, as Maven itself uses it (no mirror is configured for this project).
 #: ``POWERCONNECT_MAVEN_REPOSITORY`` names another repository with the same layout.

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from engine.errors import ServerError
+from powerconnect.engine.errors import ServerError
 
 #: The Java major versions Neo4j 5.26 supports.
 SUPPORTED_MAJORS = (17, 21)

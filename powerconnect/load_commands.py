@@ -20,12 +20,12 @@ from typing import Any, TypeVar
 
 import click
 
-import loaders
-from engine.errors import UsageError
-from engine.settings import ConnectionSettings
-from loaders import LoadSummary, Progress
-from loaders.interactions import HALF_LIFE_DAYS, check_half_life
-from loaders.writer import DEFAULT_BATCH_SIZE, TooManyDeletions
+from powerconnect import loaders
+from powerconnect.engine.errors import UsageError
+from powerconnect.engine.settings import ConnectionSettings
+from powerconnect.loaders import LoadSummary, Progress
+from powerconnect.loaders.interactions import HALF_LIFE_DAYS, check_half_life
+from powerconnect.loaders.writer import DEFAULT_BATCH_SIZE, TooManyDeletions
 from powerconnect.options import connection_options, open_database
 
 __all__ = [

@@ -15,9 +15,9 @@ import click
 import pandas as pd
 from neo4j.exceptions import DriverError, Neo4jError
 
-from engine.db import Database
-from engine.errors import PowerConnectError, database_failure
-from engine.settings import ConnectionSettings
+from powerconnect.engine.db import Database
+from powerconnect.engine.errors import PowerConnectError, database_failure
+from powerconnect.engine.settings import ConnectionSettings
 from powerconnect.server import LocalServer, default_home
 
 F = TypeVar("F", bound=Callable[..., Any])

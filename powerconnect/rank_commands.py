@@ -7,14 +7,14 @@ from __future__ import annotations
 import click
 import pandas as pd
 
-from engine.analysis import (
+from powerconnect.engine.analysis import (
     OUTPUT_COLUMNS,
     SCORE_COLUMNS,
     PersonRanking,
     explain_person,
     rank_database,
 )
-from engine.settings import ConnectionSettings
+from powerconnect.engine.settings import ConnectionSettings
 from powerconnect.options import (
     StrongThreshold,
     connection_options,

@@ -17,9 +17,9 @@ from urllib.parse import urlsplit
 
 import click
 
-from engine import queries
-from engine.errors import UsageError
-from engine.settings import DEFAULT_USER, ConnectionSettings, uri_problem
+from powerconnect.engine import queries
+from powerconnect.engine.errors import UsageError
+from powerconnect.engine.settings import DEFAULT_USER, ConnectionSettings, uri_problem
 from powerconnect.options import connection_options, info, open_database
 from powerconnect.server import LocalServer
 
@@ -83,7 +83,11 @@ def report_cmd(
 
         powerconnect report --out report.html
     """
-    from engine.report import read_report, render_html, render_png  # matplotlib: only here
+    from powerconnect.engine.report import (  # matplotlib: only here
+        read_report,
+        render_html,
+        render_png,
+    )
 
     suffix = out.suffix.lower()
     if suffix not in (".html", ".htm", ".png"):
@@ -137,11 +141,15 @@ class SavedQuery:
 
 def style_text() -> str:
     """The GraSS style sheet ``cypher/browser/powerconnect.grass``."""
-    return resources.files("cypher.browser").joinpath(STYLE_FILE).read_text(encoding="utf-8")
+    return (
+        resources.files("powerconnect.cypher.browser")
+        .joinpath(STYLE_FILE)
+        .read_text(encoding="utf-8")
+    )
 
 
 def style_path() -> Path:
-    return Path(str(resources.files("cypher.browser").joinpath(STYLE_FILE)))
+    return Path(str(resources.files("powerconnect.cypher.browser").joinpath(STYLE_FILE)))
 
 
 def saved_queries() -> list[SavedQuery]:

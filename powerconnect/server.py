@@ -41,7 +41,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from engine.errors import ServerError
+from powerconnect.engine.errors import ServerError
 from powerconnect.jars import fetch_jars
 from powerconnect.java import Java, find_java, private_env
 

@@ -1,0 +1,159 @@
+"""The calibrated strength model of ``loaders/interactions.py`` (no database).
+
+Expected numbers are computed by hand in each test from the model's documented formula:
+each row counts its minutes (or ``UNTIMED_MINUTES`` = 1 without a duration) times
+``2^(-age/h)`` times ``1/(n - 1)`` for a group of ``n``; the directed part of a pair's
+amount is scaled by ``(1 + r)/2``; the share is
+``sqrt(x/(240 + X_a) * x/(240 + X_b))``; P(close) = sigmoid(5.13 + 1.12 ln share).
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import UTC, datetime
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from powerconnect.engine.errors import UsageError
+from powerconnect.loaders.interactions import (
+    COEFFICIENTS,
+    SHARE_PRIOR_MINUTES,
+    derive_strengths,
+    tie_signals,
+)
+
+NOW = datetime(2024, 6, 1, tzinfo=UTC)
+
+
+def frame(rows: list[tuple], columns: tuple[str, ...] = ("source", "target", "timestamp")):
+    df = pd.DataFrame(rows, columns=list(columns))
+    df["timestamp"] = pd.to_datetime(df["timestamp"], utc=True)
+    return df
+
+
+def p_close(share: float) -> float:
+    b0, bs = COEFFICIENTS
+    return 1 / (1 + math.exp(-(b0 + bs * math.log(share))))
+
+
+def by_pair(df: pd.DataFrame, **kw) -> dict[tuple[str, str], pd.Series]:
+    signals, _, _ = tie_signals(df, now=NOW, **kw)
+    return {(r.a, r.b): r for r in signals.itertuples()}
+
+
+def test_the_coefficients_and_prior_are_the_documented_ones() -> None:
+    assert COEFFICIENTS == (5.13, 1.12)
+    assert SHARE_PRIOR_MINUTES == 240.0
+
+
+def test_strength_by_hand_for_a_timed_undirected_pair() -> None:
+    # a-b: 60 minutes face to face, fresh; a-c: 20 minutes; nothing else
+    df = frame(
+        [("a", "b", "2024-01-01", "contact", 3600.0), ("c", "a", "2024-01-01", "contact", 1200.0)],
+        ("source", "target", "timestamp", "channel", "duration"),
+    )
+    ties = derive_strengths(df, undirected_channels=["contact"], now=NOW).ties
+    got = dict(zip(zip(ties.a, ties.b, strict=True), ties.strength, strict=True))
+    # totals: a 80, b 60, c 20 minutes
+    ab = math.sqrt(60 / (240 + 80) * 60 / (240 + 60))
+    ac = math.sqrt(20 / (240 + 80) * 20 / (240 + 20))
+    assert got[("a", "b")] == pytest.approx(p_close(ab))
+    assert got[("a", "c")] == pytest.approx(p_close(ac))
+    assert ties.properties is not None and ties.properties[0]["minutes"] == 60.0
+
+
+def test_undirected_rows_count_in_full_whichever_way_they_are_written() -> None:
+    rows = [("a", "b", "2024-01-01"), ("a", "b", "2024-01-02"), ("b", "a", "2024-01-03")]
+    cols = ("source", "target", "timestamp")
+    forward = frame([(*r, "meet") for r in rows], (*cols, "channel"))
+    flipped = frame([(r[1], r[0], r[2], "meet") for r in rows], (*cols, "channel"))
+    one_way = by_pair(forward)[("a", "b")]
+    # directed, reference date 01-03, half-life 180: x_ab = 2^(-2/180) + 2^(-1/180),
+    # x_ba = 1, r = 2 x_ba / (x_ab + x_ba), amount = (x_ab + x_ba) (1 + r) / 2
+    x_ab, x_ba = 2 ** (-2 / 180) + 2 ** (-1 / 180), 1.0
+    r = 2 * x_ba / (x_ab + x_ba)
+    assert one_way.amount == pytest.approx((x_ab + x_ba) * (1 + r) / 2)
+    und = by_pair(forward, undirected_channels=["meet"])[("a", "b")]
+    assert und.amount == pytest.approx(x_ab + x_ba)  # all three count in full
+    assert by_pair(flipped, undirected_channels=["meet"])[("a", "b")].amount == und.amount
+
+
+def test_the_same_interaction_logged_twice_counts_once() -> None:
+    cols = ("source", "target", "timestamp", "channel", "message_id")
+    df = frame(
+        [
+            ("a", "b", "2024-01-01T10:00:00", "call", ""),
+            ("a", "b", "2024-01-01T10:00:04", "call", ""),  # the other phone, 4 s later
+            ("a", "b", "2024-01-01T10:05:00", "call", ""),  # another call
+            ("a", "c", "2024-01-01T09:00:00", "email", "<m1>"),
+            ("a", "c", "2024-01-01T09:03:00", "email", "<m1>"),  # c's copy, received later
+            ("a", "d", "2024-01-01T09:00:00", "email", "<m1>"),  # same message, other pair
+        ],
+        cols,
+    )
+    derived = derive_strengths(df, now=NOW)
+    assert derived.left_out == {"duplicate": 2}
+    assert [p["interactions"] for p in derived.ties.properties or []] == [2, 1, 1]
+
+
+def test_self_placeholder_and_future_rows_are_left_out_and_counted() -> None:
+    df = frame(
+        [
+            ("a", "b", "2024-01-01"),
+            ("0", "0", "2024-01-02"),  # voicemail
+            ("a", "", "2024-01-02"),
+            ("a", "Unknown", "2024-01-02"),
+            (None, "b", "2024-01-02"),
+            ("a", "b", "2099-01-01"),  # mistyped
+        ]
+    )
+    derived = derive_strengths(df, now=NOW)
+    assert derived.left_out == {"placeholder": 3, "self": 1, "future": 1}
+    assert list(zip(derived.ties.a, derived.ties.b, strict=True)) == [("a", "b")]
+    assert derived.as_of == datetime(2024, 1, 1, tzinfo=UTC)  # never the 2099 row
+
+
+def test_a_future_row_does_not_change_the_strength() -> None:
+    # issue 16, defect 7: 60 exchanges in 2024 and one row dated 2099
+    rows = [
+        (*("ab" if i % 2 else "ba"), f"2024-03-{1 + i % 28:02d}T{i % 24:02d}:00") for i in range(60)
+    ]
+    base = derive_strengths(frame(rows), now=NOW).ties.strength
+    typo = derive_strengths(frame([*rows, ("a", "b", "2099-03-01T00:00")]), now=NOW).ties.strength
+    assert typo == pytest.approx(base)
+
+
+def test_a_group_message_weighs_one_over_the_others_in_it() -> None:
+    cols = ("source", "target", "timestamp", "group")
+    df = frame(
+        [("a", x, "2024-01-01", "g1") for x in "bcde"] + [("a", "f", "2024-01-01", "")], cols
+    )
+    got = by_pair(df)
+    # g1 has 5 participants: each of its ties gets 1/4 of a one-to-one
+    assert got[("a", "b")].amount == pytest.approx(got[("a", "f")].amount / 4)
+    ties = derive_strengths(df, now=NOW).ties
+    s = dict(zip(ties.b, ties.strength, strict=True))
+    assert s["f"] > s["b"]
+
+
+def test_recency_halves_per_half_life() -> None:
+    df = frame([("a", "b", "2024-01-01"), ("a", "c", "2024-01-31")])
+    got = by_pair(df, half_life_days=30)
+    assert got[("a", "b")].amount == pytest.approx(got[("a", "c")].amount / 2)
+
+
+@pytest.mark.parametrize("bad", [float("nan"), float("inf"), 0.0, -5.0])
+def test_a_half_life_that_is_not_a_finite_positive_number_is_refused(bad: float) -> None:
+    with pytest.raises(UsageError, match="finite positive number of days"):
+        derive_strengths(frame([("a", "b", "2024-01-01")]), half_life_days=bad)
+
+
+def test_strength_is_a_probability_that_grows_with_the_share() -> None:
+    df = frame([("a", "b", "2024-01-01")])
+    s = derive_strengths(df, now=NOW).ties.strength
+    # one untimed one-way row between two people with nobody else: amount 1 * (1 + 0)/2,
+    # share 0.5 / (240 + 0.5)
+    assert s[0] == pytest.approx(p_close(0.5 / 240.5))
+    assert np.all((s > 0) & (s < 1))
