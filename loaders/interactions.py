@@ -200,10 +200,11 @@ def check_half_life(half_life_days: float) -> float:
 
     >>> check_half_life(90)
     90.0
-    >>> check_half_life(float("nan"))
-    Traceback (most recent call last):
-    ...
-    powerconnect.engine.errors.UsageError: the half-life must be a finite positive number of days, not nan
+    >>> try:
+    ...     check_half_life(float("nan"))
+    ... except UsageError as refused:
+    ...     print(refused)
+    the half-life must be a finite positive number of days, not nan
     """
     value = float(half_life_days)
     if not math.isfinite(value) or value <= 0:
