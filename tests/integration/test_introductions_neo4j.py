@@ -274,7 +274,7 @@ OFFICES_TIES = [
     ("meg", "a3", 0.9),
     ("meg", "i1", 0.9),
 ]
-# Worked out by hand in tests/test_introductions.py::offices.
+# Worked out by hand in tests/unit/test_introductions.py::offices.
 OFFICES_EXPECTED = [
     ("a3", "a1", "meg", 0.9),
     ("bob", "i1", "a1", 0.8),
