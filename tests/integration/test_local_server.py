@@ -15,7 +15,7 @@ from click.testing import CliRunner
 
 from powerconnect.cli import main
 from powerconnect.engine.db import Database
-from powerconnect.engine.errors import DatabaseUnavailable, ServerError
+from powerconnect.engine.errors import DatabaseUnavailable, ServerError, database_failure
 from powerconnect.engine.settings import ConnectionSettings
 from powerconnect.server import LocalServer, free_port
 
@@ -310,3 +310,25 @@ def test_install_builds_the_class_archive_once(local_server: LocalServer) -> Non
 
     assert local_server.class_archive.stat().st_size > 0
     assert build_class_archive(local_server.home) is False
+
+
+def test_a_server_stopped_under_a_command_is_reported_as_gone_not_busy(
+    local_server: LocalServer, tmp_path: Path
+) -> None:
+    # Issue 16, defect 14: a real server stopped while a client holds a connection to it.
+    server = _second_server(local_server, tmp_path)
+    password = secrets.token_urlsafe(12)
+    server.start(password=password)
+    db = Database.connect(
+        ConnectionSettings(uri=f"bolt://localhost:{server.bolt_port}", password=password)
+    )
+    try:
+        assert db.query("database_counts")  # connected, and answering
+        server.stop()
+        with pytest.raises(Exception) as raised:
+            db.query("database_counts")
+        message = str(database_failure(raised.value))
+        assert "went away" in message and "busy" not in message
+    finally:
+        db.close()
+        server.stop()
