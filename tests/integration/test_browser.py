@@ -23,6 +23,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from unit.test_browser import TIER_LABELS, diameter, parse_grass
 
 from integration.test_report import cli, load_sample  # the same sample loader as the report tests
 from powerconnect.engine import queries
@@ -33,83 +34,7 @@ from powerconnect.engine.settings import ConnectionSettings
 from powerconnect.report_commands import style_text
 from powerconnect.server import LocalServer
 
-MY_QUERIES = ["browser/top_power_connectors", "browser/ego_network", "browser/mega_vs_power"]
-LABEL_OF_ROLE = {
-    "power connector": "PowerConnector",
-    "mega connector": "MegaConnector",
-    "local hub": "LocalHub",
-}
 #: The score-tier labels of a ranking run (cypher/write_scores.cypher), lowest first.
-TIER_LABELS = ["ScoreLow", "ScoreMid", "ScoreHigh", "ScoreTop"]
-
-
-def parse_grass(text: str) -> dict[str, dict[str, str]]:
-    """GraSS as Neo4j Browser 5.24 reads it (a port of its ``parseGrass``): rules
-    ``selector { key: value; ... }``, quotes (' or ") protect braces, no comments."""
-    rules: dict[str, str] = {}
-    in_quote = in_rule = False
-    selector = body = ""
-    for char in text:
-        if char in "'\"":
-            in_quote = not in_quote
-        elif char == "{" and not in_quote:
-            in_rule = True
-        elif char == "}" and not in_quote:
-            in_rule = False
-            rules[selector] = body
-            selector = body = ""
-        elif in_rule:
-            body += char
-        elif not char.isspace():
-            selector += char
-    out: dict[str, dict[str, str]] = {}
-    for sel, block in rules.items():
-        pairs = [d.split(":") for d in block.split(";")]
-        out[sel] = {p[0].strip(): p[1].strip() for p in pairs if len(p) == 2}
-    return out
-
-
-#: Stands for the colour Browser writes into a label's rule when none of the rules gives one
-#: (5.24 derives it from the label's name: #4C8EDA is what it drew for ScoreTop).
-PALETTE = "#4C8EDA"
-
-
-def resolve(sheet: dict[str, dict[str, str]], labels: list[str]) -> dict[str, str]:
-    """The style Browser 5.24 gives a node with ``labels`` in a result that shows them (a port
-    of neo4j-browser's ``src/neo4j-arc/graph-visualization/models/GraphStyle.ts``).
-
-    ``forNode`` first runs ``setDefaultNodeStyle``: when no rule with a label selector that
-    matches gives a ``color``, it writes a palette colour into the rule for the node's first
-    label (sorted), creating that rule at the end of the sheet if there is none. The result's
-    label chips (``StyleableNodeLabel.tsx``) call ``forNode`` with each label alone, so every
-    label the result shows gets this treatment. Then ``StyleElement.applyRules`` merges every
-    rule whose tag is ``node`` and whose classes are all among the labels (so
-    ``node.A.B`` works too), in the sheet's order, each one's properties over the earlier
-    ones': the last rule to set a property wins, with no specificity as CSS has.
-    """
-    sheet = {sel: dict(rule) for sel, rule in sheet.items()}
-
-    def for_node(node_labels: list[str]) -> dict[str, str]:
-        matching = []  # (has a label selector, rule), in the sheet's order
-        for selector, rule in sheet.items():
-            tag, *classes = selector.split(".")
-            if tag == "node" and set(classes) <= set(node_labels):
-                matching.append((bool(classes), rule))
-        if node_labels and not any(labelled and "color" in rule for labelled, rule in matching):
-            sheet.setdefault(f"node.{sorted(node_labels)[0]}", {})["color"] = PALETTE
-            return for_node(node_labels)
-        props: dict[str, str] = {}
-        for _, rule in matching:
-            props |= rule
-        return props
-
-    for label in labels:  # the label chips
-        for_node([label])
-    return for_node(labels)
-
-
-def diameter(rule: dict[str, str]) -> int:
-    return int(rule["diameter"].removesuffix("px"))
 
 
 # --------------------------------------------------------------------------- the style

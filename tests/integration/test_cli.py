@@ -4,23 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import click
 from click.testing import CliRunner
 
 from powerconnect.cli import main
 from powerconnect.engine.db import Database
-
-
-def _commands(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
-    out = []
-    for name, command in sorted(group.commands.items()):
-        out.append((*prefix, name))
-        if isinstance(command, click.Group):
-            out.extend(_commands(command, (*prefix, name)))
-    return out
-
-
-COMMANDS = _commands(main)
 
 
 def test_a_wrong_password_is_exit_2(cli_env: dict[str, str]) -> None:

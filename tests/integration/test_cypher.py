@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from powerconnect.engine import queries
 from powerconnect.engine.db import Database
-
-ROOT = Path(__file__).resolve().parent.parent.parent
-SOURCES = [p for d in ("engine", "loaders", "powerconnect") for p in (ROOT / d).rglob("*.py")]
 
 
 @pytest.mark.neo4j

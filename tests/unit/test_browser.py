@@ -13,12 +13,8 @@ Set POWERCONNECT_SCREENSHOT_DIR to keep its screenshot (docs/ holds the README's
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import time
 from pathlib import Path
-from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -262,49 +258,3 @@ def test_browser_has_help_with_an_example() -> None:
 
 
 # --------------------------------------------------------------------------- real Browser
-
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-TOP = 5
-#: Drops a file onto Neo4j Browser's window, as a user dragging it there does.
-DROP_FILE = """([name, text]) => {
-  const files = new DataTransfer();
-  files.items.add(new File([text], name, {type: 'text/plain'}));
-  const target = document.querySelector('.filedrop');
-  for (const type of ['dragenter', 'dragover', 'drop']) {
-    const init = {bubbles: true, cancelable: true, dataTransfer: files};
-    target.dispatchEvent(new DragEvent(type, init));
-  }
-}"""
-
-
-def _wait_until_the_layout_settles(page: Any, timeout: float = 8.0) -> None:
-    """Wait until Browser's force layout stops moving the nodes (or ``timeout`` s pass)."""
-    positions = (
-        "() => [...document.querySelectorAll('svg g.node')]"
-        ".map(g => g.getAttribute('transform')).join()"
-    )
-    last, deadline = None, time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        now = page.evaluate(positions)
-        if now == last:
-            return
-        last = now
-        page.wait_for_timeout(300)
-
-
-def _chromium() -> str:
-    path = (
-        os.environ.get("POWERCONNECT_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-    )
-    if not Path(path).exists():
-        pytest.skip("no chromium: run tests/browser_setup.sh (apt-get install -y chromium)")
-    return path

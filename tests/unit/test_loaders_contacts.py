@@ -4,12 +4,10 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from powerconnect.cli import main
-from powerconnect.engine.db import Database
 from powerconnect.engine.errors import InvalidInput
 from powerconnect.load_commands import register
 from powerconnect.loaders.addresses import AddressBook
@@ -63,15 +61,6 @@ def test_every_layout_gives_names_addresses_and_organizations() -> None:
     people, counts = contact_people(contacts, book)
     assert people["email:bob@example.org"]["emails"] == ["bob.baker@example.com", "bob@example.org"]
     assert counts["contacts"] == 9
-
-
-def people_of(db: Database) -> dict[str, dict[str, Any]]:
-    records, _, _ = db.driver.execute_query(
-        "MATCH (p:Person) OPTIONAL MATCH (p)-[:WORKS_AT]->(o:Organization) "
-        "RETURN p.id AS id, properties(p) AS p, o.name AS org",
-        database_=db.settings.database,
-    )
-    return {r["id"]: {**r["p"], "works_at": r["org"]} for r in records}
 
 
 @pytest.mark.parametrize(

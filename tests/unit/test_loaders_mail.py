@@ -18,7 +18,6 @@ import pandas as pd
 import pytest
 
 from powerconnect.cli import main
-from powerconnect.engine.db import Database
 from powerconnect.engine.errors import InvalidInput
 from powerconnect.load_commands import register
 from powerconnect.loaders.addresses import AddressBook
@@ -141,35 +140,6 @@ def test_a_directory_without_messages_is_refused(tmp_path: Path) -> None:
     (tmp_path / "notes.txt").write_text("hello")
     with pytest.raises(InvalidInput, match="no messages here"):
         read_mail([tmp_path], ProblemLog())
-
-
-# ------------------------------------------------------------------------ Neo4j
-def copy_fixtures(tmp_path: Path, *names: str) -> list[Path]:
-    out = []
-    for name in names:
-        src = DATA / name
-        dst = tmp_path / name
-        if src.is_dir():
-            shutil.copytree(src, dst)
-        else:
-            shutil.copy(src, dst)
-        out.append(dst)
-    return out
-
-
-def ties_of(db: Database) -> dict[tuple[str, str], dict[str, Any]]:
-    records, _, _ = db.driver.execute_query(
-        "MATCH (a:Person)-[k:KNOWS]->(b:Person) RETURN a.id AS a, b.id AS b, properties(k) AS p",
-        database_=db.settings.database,
-    )
-    return {(r["a"], r["b"]): r["p"] for r in records}
-
-
-def people_of(db: Database) -> dict[str, dict[str, Any]]:
-    records, _, _ = db.driver.execute_query(
-        "MATCH (p:Person) RETURN p.id AS id, properties(p) AS p", database_=db.settings.database
-    )
-    return {r["id"]: r["p"] for r in records}
 
 
 @pytest.mark.parametrize("name", ["addresses", "mail", "calendars", "contacts", "frames"])

@@ -6,52 +6,10 @@ import os
 import stat
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
-from powerconnect.server import LocalServer, _has_exited, _process_state, free_port
-
-
-def _our_jvms(server: LocalServer) -> list[str]:
-    """Command lines of the JVMs running this server. Read from /proc: `ps` cuts lines at
-    80 columns when it has no terminal, as under pytest, and then would never match."""
-    found = []
-    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
-        try:
-            args = cmdline.read_bytes().decode(errors="replace").split("\0")
-        except OSError:
-            continue
-        if f"--home-dir={server.root}" in args:
-            found.append(" ".join(args))
-    return found
-
-
-def _second_server(local_server: LocalServer, tmp_path: Path) -> LocalServer:
-    """A server of its own (new directory, free ports) beside the session's, same jar cache."""
-    return LocalServer(
-        home=local_server.home,
-        server_dir=tmp_path / "srv",
-        bolt_port=free_port(),
-        http_port=free_port(),
-        pagecache="64m",
-    )
-
-
-def _children_of(root: Path, seen: dict[str, tuple[bytes, bytes]], done: threading.Event) -> None:
-    """Record the command line and environment of every process started for the server
-    directory ``root`` (the launcher gives each NEO4J_HOME=root), until ``done``."""
-    marker = f"NEO4J_HOME={root}".encode()
-    while not done.is_set():
-        for proc in Path("/proc").glob("[0-9]*"):
-            try:
-                environ = (proc / "environ").read_bytes()
-                cmdline = (proc / "cmdline").read_bytes()
-            except OSError:
-                continue
-            if marker in environ.split(b"\0"):
-                seen[proc.name] = (cmdline, environ)
-        time.sleep(0.02)
+from powerconnect.server import LocalServer, _has_exited, _process_state
 
 
 def _loose(root: Path) -> list[str]:
