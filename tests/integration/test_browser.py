@@ -37,12 +37,6 @@ from powerconnect.server import LocalServer
 #: The score-tier labels of a ranking run (cypher/write_scores.cypher), lowest first.
 
 
-# --------------------------------------------------------------------------- the style
-
-
-# --------------------------------------------------------------------------- the guide
-
-
 # --------------------------------------------------------------------------- the queries
 
 

@@ -25,9 +25,6 @@ from powerconnect.loaders.tables import ProblemLog
 register(main)
 
 
-# ------------------------------------------------------------------------ parsing
-
-
 # ------------------------------------------------------------------------ Neo4j
 def copy_fixtures(tmp_path: Path, *names: str) -> list[Path]:
     out = []

@@ -1,5 +1,5 @@
 """Issue 16, "Nothing half-written, nothing leaked": the write path and run consistency,
-against the real Neo4j (fixtures ``db`` and ``cli_env`` of ``tests/conftest.py``).
+against the real Neo4j (fixtures ``db`` and ``cli_env`` of ``tests/integration/conftest.py``).
 
 Each test was written before its fix and failed on the code before it: a write waiting for
 a lock nobody releases waited for ever; a transient failure ended the command; an

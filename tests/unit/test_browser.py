@@ -252,9 +252,3 @@ def test_browser_has_help_with_an_example() -> None:
     result = CliRunner().invoke(cli(), ["browser", "--help"])
     assert result.exit_code == 0
     assert "Example:" in result.output and "--style" in result.output
-
-
-# --------------------------------------------------------------------------- the queries
-
-
-# --------------------------------------------------------------------------- real Browser

@@ -9,8 +9,6 @@ from click.testing import CliRunner
 from powerconnect.cli import main
 from powerconnect.load_commands import register
 
-pytestmark = pytest.mark.neo4j
-
 register(main)  # until powerconnect/cli.py does it; a second call changes nothing
 
 
