@@ -68,9 +68,14 @@ def connection_options(f: F) -> F:
 
 
 def resolve_settings(
-    uri: str | None, user: str | None, password: str | None, database: str | None
+    uri: str | None,
+    user: str | None,
+    password: str | None,
+    database: str | None,
+    *,
+    server: LocalServer | None = None,
 ) -> ConnectionSettings:
-    server = LocalServer().as_running()  # on the Bolt port it runs on
+    server = (server or LocalServer()).as_running()  # on the Bolt port it runs on
     # the local server's generated password goes to the local server only, never to
     # another database that --uri or NEO4J_URI names
     local = uri is None or _is_local(uri, server.bolt_port)

@@ -173,7 +173,9 @@ INTRODUCTIONS_QUERY = (
 )
 @click.option("--reset", is_flag=True, help="Wipe the database before loading the sample.")
 @click.option("--top", default=10, show_default=True, type=click.IntRange(min=1))
+@server_options
 def demo_cmd(
+    server: LocalServer,
     uri: str | None,
     user: str | None,
     password: str | None,
@@ -184,7 +186,8 @@ def demo_cmd(
     """Load the bundled sample network, rank it, recommend introductions, and show
     where to look in Browser.
 
-    Starts the local Neo4j first unless NEO4J_URI (or --uri) names another database.
+    Starts the local Neo4j first (on --bolt-port and --http-port) unless NEO4J_URI (or
+    --uri) names another database. A local server that already runs keeps its ports.
 
     Example:
 
@@ -192,17 +195,18 @@ def demo_cmd(
     """
     from powerconnect.demo import run_demo
 
-    server = LocalServer()
     if uri is None:
         if server.running():
-            server = server.as_running()
+            asked, server = server, server.as_running()
             info(f"Using the local Neo4j at {server.bolt_uri}.")
+            if any(getattr(server, name) != getattr(asked, name) for name in _ports_given()):
+                info("Its ports stay as they are: stop it first to start it on other ports.")
         else:
             info("Starting the local Neo4j ...")
             started = time.monotonic()
             server.start(password=password, log=info)
             info(f"Neo4j {_version()} started in {time.monotonic() - started:.1f} s.")
-    settings = resolve_settings(uri, user, password, database)
+    settings = resolve_settings(uri, user, password, database, server=server)
     with open_database(settings) as db:
         result = run_demo(db, reset=reset)
     load, run = result.load, result.run

@@ -324,3 +324,27 @@ def test_a_server_stopped_under_a_command_is_reported_as_gone_not_busy(
     finally:
         db.close()
         server.stop()
+
+
+def test_the_demo_finds_the_local_server_through_home_and_keeps_its_ports(
+    local_server: LocalServer,
+    neo4j_settings: ConnectionSettings,
+    db: Database,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # the demo used to ignore --home and the port options: it went to the default server
+    monkeypatch.delenv("NEO4J_URI", raising=False)
+    monkeypatch.setenv("NEO4J_PASSWORD", neo4j_settings.password or "")
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "server").symlink_to(local_server.root)  # `--home` finds the session's server
+    result = CliRunner().invoke(
+        main, ["demo", "--top", "3", "--home", str(home), "--bolt-port", "1"]
+    )
+    assert result.exit_code == 0, result.output
+    assert f"Using the local Neo4j at neo4j://localhost:{local_server.bolt_port}" in result.output
+    assert "stop it first to start it on other ports" in result.output
+    assert f"http://localhost:{local_server.http_port}/browser/" in result.output
+    records, _, _ = db.driver.execute_query("MATCH (r:Run) RETURN count(r) AS runs")
+    assert records[0]["runs"] == 1
