@@ -525,7 +525,7 @@ def test_a_message_log_through_the_loaders_model_gets_the_calibrated_threshold()
     )
     ties = derive_strengths(frame, now=t + pd.Timedelta(days=1)).ties
     g = TieGraph.from_edges(list(zip(ties.a, ties.b, ties.strength.tolist(), strict=True)))
-    strength = dict(zip(zip(ties.a, ties.b), ties.strength.tolist(), strict=True))
+    strength = dict(zip(zip(ties.a, ties.b, strict=True), ties.strength.tolist(), strict=True))
     assert strength[("a", "b")] >= 0.5 > strength[("a", "c")]
     table = rank(g, calibrated=1.0)
     assert table.attrs["strong"] == 0.5
