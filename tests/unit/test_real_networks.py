@@ -11,26 +11,26 @@
 
 from __future__ import annotations
 
-import gzip
+import importlib.util
+import sys
 from pathlib import Path
+from types import ModuleType
 
 import numpy as np
-import pandas as pd
 
 from powerconnect.engine.graph import TieGraph
 from powerconnect.engine.ranking import POWER_SHARE, rank
-from powerconnect.loaders.interactions import derive_strengths
-
-DATA = Path(__file__).resolve().parents[2] / "bench" / "data"
 
 
-def lazega() -> TieGraph:
-    with gzip.open(DATA / "lazega-lawfirm.txt.gz", "rt") as fh:
-        arcs = pd.read_csv(fh, sep=" ", comment="#", header=None, names=["rel", "a", "b"])
-    lo, hi = np.minimum(arcs["a"], arcs["b"]), np.maximum(arcs["a"], arcs["b"])
-    kinds = pd.DataFrame({"lo": lo, "hi": hi, "rel": arcs["rel"]}).drop_duplicates()
-    pairs = kinds.groupby(["lo", "hi"]).size()
-    return TieGraph.from_edges([(str(a), str(b), n / 3.0) for (a, b), n in pairs.items()])
+def bench_real() -> ModuleType:
+    """``bench/bench_real.py``, whose readers turn the shipped files into ties."""
+    path = Path(__file__).resolve().parents[2] / "bench" / "bench_real.py"
+    spec = importlib.util.spec_from_file_location("bench_real", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("bench_real", module)
+    spec.loader.exec_module(module)
+    return module
 
 
 def reversed_rows(g: TieGraph) -> TieGraph:
@@ -43,7 +43,7 @@ def reversed_rows(g: TieGraph) -> TieGraph:
 
 
 def test_lazega_labels_at_most_one_lawyer_in_five() -> None:
-    g = lazega()
+    g = bench_real().lazega().graph
     assert (g.n, g.m) == (71, 1008)  # 1,008 pairs with at least one relation
     df = rank(g)
     # Explicit strengths 1/3, 2/3, 1: the upper quartile is 2/3, capped at 0.5.
@@ -54,17 +54,9 @@ def test_lazega_labels_at_most_one_lawyer_in_five() -> None:
 
 
 def test_dnc_mega_connectors_never_head_the_ranking() -> None:
-    with gzip.open(DATA / "dnc-temporalGraph.txt.gz", "rt") as fh:
-        log = pd.read_csv(fh, sep=r"\s+", header=None, comment="%", dtype=str)
-    frame = pd.DataFrame(
-        {
-            "source": log[0].to_numpy(dtype=object),
-            "target": log[1].to_numpy(dtype=object),
-            "timestamp": pd.to_datetime(log[3].astype(np.int64), unit="s", utc=True),
-        }
-    )
-    ties = derive_strengths(frame).ties
-    g = TieGraph.from_edges(list(zip(ties.a, ties.b, ties.strength.tolist(), strict=True)))
+    net = bench_real().message_log("dnc", "dnc-temporalGraph.txt.gz")  # as load-interactions
+    assert net.calibrated == 1.0
+    g = net.graph
     df = rank(g, calibrated=1.0)  # every strength is the model's P(close)
     assert df.attrs["strong"] == 0.5
     role = df["role"].tolist()
