@@ -66,20 +66,20 @@ message), so a strength is the model's P(close); ``rank`` is told so (``calibrat
 it learns it from each tie's ``source`` in Neo4j. The other networks carry explicit
 strengths, as from a ties file.
 
-Measured 2026-12-03 13:22 (2-core VM; defaults; ``stable``: the same top 20 for seeds
-0-4 and five row orders; in every network no mega connector ranks above a power
-connector and at most one in five is labelled power connector)::
+Measured 2026-12-03 13:22 (2-core VM; defaults). On every network the top 20 is the same
+for seeds 0-4 and five row orders, no mega connector ranks above a power connector, and
+at most one in five is labelled power connector::
 
-    network                    people/ties  strong (share)  #1 (role)          broker    power/mega  stable
-    florentine-marriage        15/20        0.5 (100%)      Medici (power)     Medici 1  2/0         yes
-    florentine-marriage+bus.   15/27        0.5 (100%)      Medici (power)     Medici 1  1/0         yes
-    kite                       10/18        0.5 (100%)      Heather            Heather 1 0/0         yes
-    karate                     34/78        0.5 (27%)       33                 33 1      0/1         yes
-    les-miserables             77/254       0.129 (28%)     Marius (power)     Valjean 5 4/1         yes
-    lazega                     71/1008      0.5 (60%)       54 (power)         -         14/0        yes
-    collegemsg                 1899/13838   0.5 (13%)       1624 (power)       -         205/91      yes
-    email-eu-core              816/7754     0.5 (25%)       18 (power)         -         158/23      yes
-    dnc                        1866/4384    0.5 (16%)       1369 (power)       -         16/70       yes
+    network               people/ties  strong (share)  #1 (role)       broker     power/mega
+    florentine-marriage   15/20        0.5 (100%)      Medici (power)  Medici 1   2/0
+    florentine+business   15/27        0.5 (100%)      Medici (power)  Medici 1   1/0
+    kite                  10/18        0.5 (100%)      Heather         Heather 1  0/0
+    karate                34/78        0.5 (27%)       33              33 1       0/1
+    les-miserables        77/254       0.129 (28%)     Marius (power)  Valjean 5  4/1
+    lazega                71/1008      0.5 (60%)       54 (power)      -          14/0
+    collegemsg            1899/13838   0.5 (13%)       1624 (power)    -          205/91
+    email-eu-core         816/7754     0.5 (25%)       18 (power)      -          158/23
+    dnc                   1866/4384    0.5 (16%)       1369 (power)    -          16/70
 
 With the earlier strength model (``derive_ties``) the logs got the quartile threshold:
 CollegeMsg 0.186, email-Eu-core 0.371, DNC 0.311 (25% of ties each), 8, 146 and 37 power
