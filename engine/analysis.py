@@ -68,6 +68,9 @@ class Network:
     names: np.ndarray  # object array, aligned with graph.ids
     groups: np.ndarray | None  # int codes aligned with graph.ids, -1 = unknown; None = detect
     group_names: list[str]
+    #: Share of the ties whose strength is the interactions model's P(close) (source
+    #: 'interactions'); :func:`engine.ranking.auto_strong` uses it.
+    calibrated: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -80,6 +83,7 @@ class RankRun:
     timings: dict[str, float]  # seconds spent reading, ranking and writing
     strong: float = 0.5  # the strong threshold used (derived when none was given)
     strong_auto: bool = False  # True when derived from the strengths (engine.ranking.auto_strong)
+    strong_rule: str = ""  # which rule of auto_strong chose it, in words ("" when given)
     warnings: tuple[str, ...] = ()  # what engine.ranking.threshold_warnings says about it
 
 
@@ -118,10 +122,12 @@ def read_network(db: Database, group_by: str | None = None) -> Network:
     sources: list[str] = []
     targets: list[str] = []
     strengths: list[float] = []
+    calibrated = 0
     for record in db.stream("ties", chunk=READ_CHUNK):
         sources.extend(record["sources"])
         targets.extend(record["targets"])
         strengths.extend(record["strengths"])
+        calibrated += int(record["calibrated"])
     src = index.get_indexer(pd.Index(sources, dtype=object)).astype(np.int64)
     dst = index.get_indexer(pd.Index(targets, dtype=object)).astype(np.int64)
     strength = np.array(strengths, dtype=np.float64)
@@ -138,7 +144,10 @@ def read_network(db: Database, group_by: str | None = None) -> Network:
         groups = codes.astype(np.int64)
         group_names = [str(u) for u in uniques]
     names = np.array(names_list, dtype=object)
-    return Network(graph=graph, names=names, groups=groups, group_names=group_names)
+    share = calibrated / len(strengths) if strengths else 0.0
+    return Network(
+        graph=graph, names=names, groups=groups, group_names=group_names, calibrated=share
+    )
 
 
 def _dedupe(src: np.ndarray, dst: np.ndarray, strength: np.ndarray) -> tuple[np.ndarray, ...]:
@@ -180,6 +189,7 @@ def rank_database(
         strong=strong,
         groups=network.groups,
         group_names=network.group_names or None,
+        calibrated=network.calibrated,
     )
     used = float(table.attrs["strong"])
     warnings = tuple(table.attrs.get("warnings", ()))
@@ -201,6 +211,7 @@ def rank_database(
         timings=timings,
         strong=used,
         strong_auto=strong is None,
+        strong_rule=str(table.attrs.get("strong_rule", "")),
         warnings=warnings,
     )
 

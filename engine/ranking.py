@@ -62,17 +62,40 @@ which they can only lower.
 
 Threshold
 ---------
-``strong=None`` (``--strong auto``, the default) derives the threshold from the
-network's own strengths (:func:`auto_strong`): the strength at the upper
-quartile of the ties, capped at 0.5 (the midpoint of the scale) and floored at
-``AUTO_FLOOR`` (0.1). Granovetter (1973) leaves the cut-off to the data, and
-Onnela et al. (2007) split ties by their weight percentile for the same reason:
-absolute strengths depend on how they were measured. When all ties are equally
-strong (a plain, unweighted network) every tie is strong. The floor comes from
-the interactions loader's model (:mod:`loaders.interactions`): one fresh
-message one way gives 0.049, one each way 0.18, so 0.1 keeps a one-way
-message weak whatever the quartile. The threshold used is in
-``table.attrs["strong"]``; an explicit ``strong`` wins.
+``strong=None`` (``--strong auto``, the default) derives the threshold
+(:func:`auto_strong`) from what the strengths mean, and else from their
+distribution:
+
+1. *Calibrated strengths: 0.5.* A strength derived from interaction logs
+   (``load-interactions``, ``load-mail``, ``load-calendar``; the tie's
+   ``source`` is ``'interactions'``) is the interactions model's estimated
+   probability that the tie is close (:mod:`loaders.interactions`, calibrated
+   on a friendship survey). Granovetter's (1973) strong tie is a close one, so
+   a tie is strong when it is as likely close as not: ``CLOSE_PROBABILITY``
+   (0.5, the loader's ``STRONG_PROBABILITY``). This applies when at least
+   ``CALIBRATED_MAJORITY`` (half) of the ties carry such a strength
+   (``calibrated``; :func:`engine.analysis.rank_database` counts them in
+   Neo4j), whatever share of ties it leaves strong (``bench/bench_real.py``
+   prints the share on three public message logs, between an eighth and a
+   quarter); when it leaves too few, ``rank`` warns.
+2. *Other strengths (a ties file, LinkedIn): the upper quartile.* Their
+   scale is the user's, so the threshold is the strength below which three
+   quarters of the ties fall (numpy's ``"lower"`` quantile, an actual
+   strength): Granovetter (1973) leaves the cut-off to the data, and Onnela
+   et al. (2007) split ties by their weight percentile because absolute
+   strengths depend on how they were measured. When that quantile is the
+   weakest strength of all but some ties are stronger (LinkedIn connections
+   without messages, a ties file of mostly 1s and a few 2s), the next
+   strength up is used: a quantile cannot cut inside a level, and the weakest
+   level is weak whenever there is a stronger one. When all ties are equally
+   strong (a plain, unweighted network) every tie is strong. The result is
+   capped at 0.5, the meaning of "strong" on the calibrated scale and the
+   midpoint of (0, 1], so a tie the data puts in the upper half is never
+   weak, and floored at ``AUTO_FLOOR`` (0.1): a tie a tenth as strong as the
+   strongest possible one is not strong, however faint the rest.
+
+The threshold used is in ``table.attrs["strong"]`` and which rule chose it in
+``table.attrs["strong_rule"]``; an explicit ``strong`` wins.
 
 Order
 -----
@@ -143,6 +166,8 @@ from powerconnect.engine.graph import TieGraph
 __all__ = [
     "AUTO_FLOOR",
     "AUTO_QUANTILE",
+    "CALIBRATED_MAJORITY",
+    "CLOSE_PROBABILITY",
     "DEFAULT_STRONG",
     "POWER_SHARE",
     "FOOTHOLD_ONE",
@@ -154,6 +179,7 @@ __all__ = [
     "HUB_INSIDE_SHARE",
     "COLUMNS",
     "auto_strong",
+    "auto_strong_rule",
     "foothold",
     "rank",
     "strong_focus",
@@ -163,7 +189,15 @@ __all__ = [
 #: The highest threshold :func:`auto_strong` picks: the midpoint of the (0, 1]
 #: scale, a tie at least half as strong as the strongest possible one.
 DEFAULT_STRONG = 0.5
-#: :func:`auto_strong`: the share of ties below the threshold, at most ...
+#: The threshold for calibrated strengths, each the estimated probability that the
+#: tie is close: as likely close as not (``loaders.interactions.STRONG_PROBABILITY``;
+#: written out because the engine does not import the loaders, and a test checks
+#: the two agree).
+CLOSE_PROBABILITY = 0.5
+#: :func:`auto_strong` uses ``CLOSE_PROBABILITY`` when at least this share of the
+#: ties have calibrated strengths.
+CALIBRATED_MAJORITY = 0.5
+#: :func:`auto_strong` otherwise: the share of ties below the threshold, at most ...
 AUTO_QUANTILE = 0.75
 #: ... and the lowest threshold it picks (see the module docstring).
 AUTO_FLOOR = 0.1
@@ -234,25 +268,49 @@ def foothold(count: np.ndarray | int) -> np.ndarray:
     return np.where(c >= 1, 1.0 - (1.0 - FOOTHOLD_ONE) * np.exp2(1.0 - np.maximum(c, 1.0)), 0.0)
 
 
-def auto_strong(g: TieGraph) -> float:
+def auto_strong(g: TieGraph, calibrated: float = 0.0) -> float:
     """The strong threshold that fits ``g``'s strengths (``--strong auto``).
 
-    The strength below which ``AUTO_QUANTILE`` (3/4) of the ties fall (an
-    actual strength of the network, numpy's ``"lower"`` quantile), capped at
-    ``DEFAULT_STRONG`` (0.5) and floored at ``AUTO_FLOOR`` (0.1); see the
-    module docstring for why. ``DEFAULT_STRONG`` when there are no ties.
+    ``calibrated`` is the share of ties whose strength is the interactions
+    model's P(close). From half of them on, ``CLOSE_PROBABILITY`` (0.5).
+    Otherwise the strength below which ``AUTO_QUANTILE`` (3/4) of the ties
+    fall (numpy's ``"lower"`` quantile), or the next strength up when that is
+    the weakest of several, capped at ``DEFAULT_STRONG`` (0.5) and floored at
+    ``AUTO_FLOOR`` (0.1); see the module docstring for why.
+    ``DEFAULT_STRONG`` when there are no ties.
 
     >>> auto_strong(TieGraph.from_edges([("a", "b", 1.0), ("b", "c", 1.0)]))  # all equal
     0.5
     >>> g = TieGraph.from_edges([("a", "b", 0.05), ("b", "c", 0.2), ("c", "d", 0.3),
     ...                          ("d", "e", 0.9)])
-    >>> auto_strong(g)
-    0.3
+    >>> auto_strong(g), auto_strong(g, calibrated=1.0)
+    (0.3, 0.5)
+    >>> linkedin = TieGraph.from_edges([("a", x, 0.1) for x in "bcdefg"] + [("b", "c", 0.4)])
+    >>> auto_strong(linkedin)  # six of seven at the weakest level: the next one up
+    0.4
     """
     if g.m == 0:
         return DEFAULT_STRONG
+    if calibrated >= CALIBRATED_MAJORITY:
+        return CLOSE_PROBABILITY
     q = float(np.quantile(g.strength, AUTO_QUANTILE, method="lower"))
+    weakest = float(g.strength.min())
+    if q == weakest:
+        above = g.strength[g.strength > weakest]
+        if len(above):
+            q = float(above.min())
     return float(min(DEFAULT_STRONG, max(AUTO_FLOOR, q)))
+
+
+def auto_strong_rule(calibrated: float = 0.0) -> str:
+    """Which rule of :func:`auto_strong` applies, in words, to print beside the threshold.
+
+    >>> auto_strong_rule(1.0)
+    'strengths are P(close): strong when as likely close as not'
+    """
+    if calibrated >= CALIBRATED_MAJORITY:
+        return "strengths are P(close): strong when as likely close as not"
+    return "the upper quartile of the strengths, between 0.1 and 0.5"
 
 
 def threshold_warnings(table: pd.DataFrame, strong_share: float, strong: float) -> list[str]:
@@ -286,6 +344,7 @@ def rank(
     strong: float | None = None,
     groups: np.ndarray | None = None,
     group_names: Sequence[str] | None = None,
+    calibrated: float = 0.0,
 ) -> pd.DataFrame:
     """Rank everyone in ``g`` as a power connector, best first.
 
@@ -305,6 +364,11 @@ def rank(
         is ignored.
     group_names : sequence of str, optional
         Name of group ``k`` at position ``k``; defaults to ``"group k"``.
+    calibrated : float, optional
+        Share of the ties whose strength is the interactions model's P(close)
+        (their ``source`` is ``'interactions'``); :func:`auto_strong` uses it
+        when ``strong`` is ``None``.
+
     Returns
     -------
     pandas.DataFrame
@@ -320,8 +384,9 @@ def rank(
         group is unknown). ``group`` is the person's own group name (``""``
         if unknown) and ``degree`` their number of ties. See the module
         docstring for ``score``, ``role`` and ``explanation``.
-        ``attrs["strong"]`` is the threshold used and ``attrs["warnings"]``
-        what :func:`threshold_warnings` says about it.
+        ``attrs["strong"]`` is the threshold used, ``attrs["strong_rule"]``
+        which rule of :func:`auto_strong` chose it (``""`` when given) and
+        ``attrs["warnings"]`` what :func:`threshold_warnings` says about it.
 
     Raises
     ------
@@ -351,8 +416,10 @@ def rank(
     bridges 2 sides not strongly tied to each other: 3 strong ties inside Acme and 3 in Globex;
     0% of ties weak
     """
+    rule = ""
     if strong is None:
-        strong = auto_strong(g)
+        strong = auto_strong(g, calibrated)
+        rule = auto_strong_rule(calibrated)
     if not 0.0 < strong <= 1.0:
         raise UsageError(f"strong must be in (0, 1], got {strong}")
     n = g.n
@@ -464,6 +531,7 @@ def rank(
     df = df.reset_index(drop=True)[COLUMNS]
     share = float(np.mean(g.strength >= strong)) if g.m else 0.0
     df.attrs["strong"] = float(strong)
+    df.attrs["strong_rule"] = rule
     df.attrs["warnings"] = threshold_warnings(df, share, strong)
     return df
 

@@ -57,7 +57,8 @@ RANK_TABLE_COLUMNS = [
     show_default=True,
     type=StrongThreshold(),
     help="A tie at least this strong counts as strong; 'auto' derives the threshold from "
-    "the network's strengths (the upper quartile, between 0.1 and 0.5).",
+    "the strengths: 0.5 when most are derived from interactions (P(close)), else their "
+    "upper quartile, between 0.1 and 0.5.",
 )
 @click.option(
     "--group-by",
@@ -110,7 +111,11 @@ def rank_cmd(
         if group_by
         else "groups: detected communities (--group-by organization to use organizations)"
     )
-    how = "derived from the strengths (--strong auto)" if run.strong_auto else "as given"
+    how = (
+        f"derived from the strengths (--strong auto: {run.strong_rule})"
+        if run.strong_auto
+        else "as given"
+    )
     strong_ties = int(run.table["strong_ties"].sum()) // 2
     info(
         f"Ranked {len(run.table)} people ({spent}); strong threshold {run.strong:.3g} {how},"

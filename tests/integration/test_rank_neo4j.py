@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import networkx as nx
 import pytest
@@ -253,13 +254,17 @@ def test_rank_refuses_an_unknown_group_property(teams: Database, cli_env: dict[s
 def test_rank_derives_the_threshold_prints_it_and_stores_it(
     teams: Database, cli_env: dict[str, str]
 ) -> None:
-    # Strengths: 20 ties at 0.9, 6 at 0.8, 50 at 0.1; the "lower" 75th percentile of the
-    # 76 is the 57th smallest, 0.8, capped at 0.5: --strong auto gives 0.5 here.
+    # Explicit strengths (no source): 20 ties at 0.9, 6 at 0.8, 50 at 0.1; the "lower"
+    # 75th percentile of the 76 is the 57th smallest, 0.8, capped at 0.5: --strong auto
+    # gives 0.5 here, by the rule for explicit strengths.
     result = CliRunner().invoke(
         main, ["rank", "--top", "3", "--group-by", "organization"], env=cli_env
     )
     assert result.exit_code == 0, result.output
-    assert "strong threshold 0.5 derived from the strengths (--strong auto)" in result.stderr
+    assert (
+        "strong threshold 0.5 derived from the strengths (--strong auto: the upper quartile"
+        in result.stderr
+    )
     (record,), _, _ = teams.driver.execute_query("MATCH (r:Run) RETURN r.strong AS strong")
     assert record["strong"] == 0.5
     explicit = CliRunner().invoke(main, ["rank", "--strong", "0.85", "--top", "1"], env=cli_env)
@@ -271,6 +276,43 @@ def test_rank_derives_the_threshold_prints_it_and_stores_it(
     assert "Warning: only 0.0% of ties reach the strong threshold 0.95" in faint.stderr
     bad = CliRunner().invoke(main, ["rank", "--strong", "strong"], env=cli_env)
     assert bad.exit_code == 1 and "neither 'auto' nor a number" in bad.output
+
+
+def test_rank_takes_even_odds_for_strengths_derived_from_a_log(
+    db: Database, cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    # ann and bob write each other 30 times; four ties carry one message one way, and
+    # cy-dee one each way. load-interactions derives P(close) for all six ties (source
+    # 'interactions'), so --strong auto takes 0.5, even odds. The same strengths as
+    # explicit ones (source removed) get the quartile rule: the "lower" 75th percentile
+    # of six, the 4th smallest, one of the one-way single messages, well below 0.5.
+    rows = [("ann", "bob"), ("bob", "ann")] * 30
+    rows += [("ann", "cy"), ("ann", "dee"), ("bob", "eve"), ("cy", "dee"), ("dee", "cy")]
+    rows += [("eve", "fay")]
+    log = tmp_path / "log.csv"
+    log.write_text(
+        "from,to,timestamp\n"
+        + "".join(
+            f"{a},{b},2024-03-01T{i // 60:02d}:{i % 60:02d}:00Z\n" for i, (a, b) in enumerate(rows)
+        )
+    )
+    loaded = CliRunner().invoke(main, ["load-interactions", str(log)], env=cli_env)
+    assert loaded.exit_code == 0, loaded.output
+    assert read_network(db).calibrated == 1.0
+    result = CliRunner().invoke(main, ["rank", "--top", "1"], env=cli_env)
+    assert result.exit_code == 0, result.output
+    assert "strong threshold 0.5 derived from the strengths (--strong auto: strengths are" in (
+        result.stderr
+    )
+    (record,), _, _ = db.driver.execute_query("MATCH (r:Run) RETURN r.strong AS strong")
+    assert record["strong"] == 0.5
+
+    db.driver.execute_query("MATCH ()-[k:KNOWS]->() REMOVE k.source")
+    strengths = sorted(read_network(db).graph.strength.tolist())
+    assert read_network(db).calibrated == 0.0
+    run = rank_database(db, write=False)
+    assert run.strong == max(0.1, strengths[3]) < 0.5  # floored at 0.1 (AUTO_FLOOR)
+    assert "quartile" in run.strong_rule
 
 
 def test_medici_rank_first_in_neo4j(db: Database, cli_env: dict[str, str]) -> None:

@@ -31,7 +31,15 @@ import pytest
 
 from powerconnect.engine.errors import UsageError
 from powerconnect.engine.graph import TieGraph
-from powerconnect.engine.ranking import COLUMNS, DEFAULT_STRONG, auto_strong, foothold, rank
+from powerconnect.engine.ranking import (
+    CLOSE_PROBABILITY,
+    COLUMNS,
+    DEFAULT_STRONG,
+    auto_strong,
+    foothold,
+    rank,
+)
+from powerconnect.loaders.interactions import STRONG_PROBABILITY, derive_strengths
 
 NAMES = ["Acme", "Globex", "Hooli"]
 ACME = [f"a{i}" for i in range(6)]
@@ -463,6 +471,65 @@ def test_automatic_threshold_and_its_warnings() -> None:
     assert len(df.attrs["warnings"]) == 2
     assert all("try" in w for w in df.attrs["warnings"])
     assert rank(karate, strong=0.3).attrs["strong"] == 0.3  # an explicit threshold wins
+
+
+def test_calibrated_strengths_are_strong_from_even_odds() -> None:
+    # The engine's threshold for P(close) strengths is the loader's (written out twice
+    # because engine does not import loaders).
+    assert CLOSE_PROBABILITY == STRONG_PROBABILITY == 0.5
+    # Eight ties: 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35 and 0.6. As explicit strengths the
+    # "lower" 75th percentile is the 6th smallest, 0.3; as the interactions model's
+    # P(close) (all of them, or half) the threshold is 0.5, and only the 0.6 tie is strong.
+    strengths = [0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.6]
+    g = TieGraph.from_edges([("c", f"p{i}", s) for i, s in enumerate(strengths)])
+    assert auto_strong(g) == 0.3
+    assert auto_strong(g, calibrated=1.0) == 0.5
+    assert auto_strong(g, calibrated=0.5) == 0.5
+    assert auto_strong(g, calibrated=0.49) == 0.3  # mostly explicit: the data's rule
+    table = rank(g, calibrated=1.0)
+    assert table.attrs["strong"] == 0.5
+    assert "P(close)" in table.attrs["strong_rule"]
+    assert "quartile" in rank(g).attrs["strong_rule"]
+    assert rank(g, strong=0.2, calibrated=1.0).attrs["strong_rule"] == ""  # given wins
+
+
+def test_the_weakest_level_is_weak_when_a_stronger_one_exists() -> None:
+    # LinkedIn-like: 9 connections at the base strength 0.1, 3 ties with messages at
+    # 0.3. The "lower" 75th percentile of the 12 (the 9th smallest) is 0.1, the weakest
+    # level; the next level up, 0.3, is used, so the 3 message ties alone are strong.
+    edges = [("me", f"c{i}", 0.1) for i in range(9)]
+    edges += [("me", f"m{i}", 0.3) for i in range(3)]
+    g = TieGraph.from_edges(edges)
+    assert auto_strong(g) == 0.3
+    # Levels 0.25 (9 ties) and 1.0 (3): the next level, 1.0, capped at 0.5; the 0.25
+    # ties stay weak.
+    g2 = TieGraph.from_edges([("x", f"y{i}", 0.25 if i < 9 else 1.0) for i in range(12)])
+    assert auto_strong(g2) == 0.5
+    # Levels 0.5 and 1.0: the cap wins, a tie in the upper half of (0, 1] is never weak.
+    g3 = TieGraph.from_edges([("x", f"y{i}", 0.5 if i < 9 else 1.0) for i in range(12)])
+    assert auto_strong(g3) == 0.5
+
+
+def test_a_message_log_through_the_loaders_model_gets_the_calibrated_threshold() -> None:
+    # Three people: a and b write each other a hundred times, a sends c one message.
+    # derive_strengths gives a-b a high P(close), a-c a low one; auto on the calibrated
+    # scale is 0.5, so exactly the a-b tie is strong.
+    t = pd.Timestamp("2024-03-01", tz="UTC")
+    rows = [("a", "b"), ("b", "a")] * 50 + [("a", "c")]
+    frame = pd.DataFrame(
+        {
+            "source": [r[0] for r in rows],
+            "target": [r[1] for r in rows],
+            "timestamp": [t + pd.Timedelta(minutes=i) for i in range(len(rows))],
+        }
+    )
+    ties = derive_strengths(frame, now=t + pd.Timedelta(days=1)).ties
+    g = TieGraph.from_edges(list(zip(ties.a, ties.b, ties.strength.tolist(), strict=True)))
+    strength = dict(zip(zip(ties.a, ties.b, strict=True), ties.strength.tolist(), strict=True))
+    assert strength[("a", "b")] >= 0.5 > strength[("a", "c")]
+    table = rank(g, calibrated=1.0)
+    assert table.attrs["strong"] == 0.5
+    assert int(table["strong_ties"].sum()) // 2 == 1
 
 
 def test_a_group_is_inside_only_when_it_is_the_persons_own() -> None:
