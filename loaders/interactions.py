@@ -105,7 +105,9 @@ __all__ = [
     "UNTIMED_MINUTES",
     "DerivedTies",
     "Interactions",
+    "PART_COLUMNS",
     "check_half_life",
+    "combine_parts",
     "count_after",
     "derive_strengths",
     "derive_ties",
@@ -248,6 +250,7 @@ def tie_signals(
     as_of: datetime | None = None,
     now: datetime | None = None,
     duplicate_seconds: float = DUPLICATE_SECONDS,
+    with_days: bool = False,
 ) -> tuple[pd.DataFrame, dict[str, int], pd.Timestamp | None]:
     r"""The model's signals per pair (see :func:`derive_strengths` for the frame).
 
@@ -257,7 +260,10 @@ def tie_signals(
     active one's weighted active days), ``days`` (days met), ``reciprocity``, ``n``
     (interactions after de-duplication), ``last`` (UTC), ``k`` (channels),
     ``channels`` (sorted list), ``minutes`` (weighted minutes of the rows with a
-    duration) and ``timed`` (how many rows had one).
+    duration) and ``timed`` (how many rows had one). ``with_days`` adds ``base`` (the
+    amount before the multiplexity factor), ``day_list`` (the days met, as days since
+    1970-01-01 UTC) and ``day_weights`` (each day's group weight), the raw signals
+    that :func:`combine_parts` re-derives strengths from.
     """
     half_life = check_half_life(half_life_days)
     missing = [c for c in FRAME_COLUMNS if c not in interactions.columns]
@@ -364,7 +370,9 @@ def tie_signals(
     x = (x_und + x_dir * (1.0 + r) / 2.0) * (1.0 + (k - 1.0) / 2.0)
     total = np.bincount(pa, x, len(people)) + np.bincount(pb, x, len(people))
     pair_index = np.cumsum(np.concatenate([[False], pair[1:] != pair[:-1]]))
-    met, days = _frequency(pair_index, pa, pb, t, groups[order], ref, half_life, len(people))
+    met, days, (pd_pair, pd_day, pd_g) = _frequency(
+        pair_index, pa, pb, t, groups[order], ref, half_life, len(people)
+    )
     signals = pd.DataFrame(
         {
             "a": people[pa],
@@ -382,6 +390,10 @@ def tie_signals(
             "timed": timed_n,
         }
     )
+    if with_days:  # what a later load needs to combine this one with others (frames.py)
+        signals["base"] = x_und + x_dir * (1.0 + r) / 2.0
+        signals["day_list"] = _per_pair_lists(pd_pair, pd_day, len(pa))
+        signals["day_weights"] = _per_pair_lists(pd_pair, pd_g, len(pa))
     return signals, left_out, ref
 
 
@@ -427,9 +439,9 @@ def _frequency(
     ref: pd.Timestamp,
     half_life: float,
     people: int,
-) -> tuple[np.ndarray, np.ndarray]:
-    r"""(frequency, days met) per pair: how regularly the pair met (Marsden and Campbell
-    1984: frequency of contact beside its duration).
+) -> tuple[np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    r"""(frequency, days met, (pair, day, g) of each day a pair met): how regularly
+    the pair met (Marsden and Campbell 1984: frequency of contact beside its duration).
 
     .. math:: f_{ab} = \frac{\sum_{d \in D_{ab}} w_d\, g_{ab}(d)}
                             {\min(\sum_{d \in D_a} w_d, \sum_{d \in D_b} w_d)}
@@ -442,7 +454,7 @@ def _frequency(
     people. Here a met b on both of a's two days and c on one of them:
 
     >>> t = np.array([0, 1, 0]) * _DAY_US
-    >>> f, days = _frequency(np.array([0, 0, 1]), np.array([0, 0]), np.array([1, 2]), t,
+    >>> f, days, _ = _frequency(np.array([0, 0, 1]), np.array([0, 0]), np.array([1, 2]), t,
     ...     np.ones(3), pd.Timestamp(_DAY_US * 1000, tz="UTC"), 1e9, 3)
     >>> [round(float(x), 3) for x in f], days.tolist()
     ([1.0, 1.0], [2, 1])
@@ -467,7 +479,13 @@ def _frequency(
     active = np.bincount(
         person_day // span, np.exp2(-(ref_day - person_day % span) / half_life), people
     )
-    return met / np.minimum(active[pa], active[pb]), days
+    return met / np.minimum(active[pa], active[pb]), days, (pd_pair, pd_day + first, g)
+
+
+def _per_pair_lists(index: np.ndarray, values: np.ndarray, pairs: int) -> list[list[Any]]:
+    """``values`` grouped by their (sorted) pair ``index`` into one list per pair."""
+    bounds = np.searchsorted(index, np.arange(1, pairs))
+    return [part.tolist() for part in np.split(values, bounds)]
 
 
 def derive_strengths(
@@ -552,6 +570,93 @@ def derive_strengths(
         props,
     )
     return DerivedTies(ties, left_out, _utc(ref))
+
+
+#: The columns of :func:`combine_parts`'s input: one row per pair and load.
+PART_COLUMNS = ("a", "b", "base", "as_of", "channels", "day_list", "day_weights", "n", "last")
+
+
+def combine_parts(parts: pd.DataFrame, *, half_life_days: float = HALF_LIFE_DAYS) -> pd.DataFrame:
+    r"""P(close) of each pair from the raw signals of several loads (mail, calendars).
+
+    ``parts`` has one row per pair ``a < b`` and load, with :data:`PART_COLUMNS`:
+    ``base`` (the amount before the multiplexity factor, decayed to that load's
+    reference date ``as_of``), ``channels``, ``day_list`` / ``day_weights`` (days met
+    since 1970-01-01 UTC, and each day's group weight), ``n`` and ``last``
+    (:func:`tie_signals` with ``with_days``). The loads add up as one log would: at the
+    latest ``as_of`` :math:`T`, each base decays by :math:`2^{-(T - as\_of)/h}` (exact,
+    for an exponential decay), a pair's amount is the sum times
+    :math:`1 + (k - 1)/2` for the union of its ``k`` channels, and the frequency is
+    taken over the union of the days (a day met in two loads counts once, with its
+    larger group weight). So one load alone gives :func:`derive_strengths`'s strengths,
+    and loading the same data again changes nothing.
+
+    Returns one row per pair: ``a``, ``b``, ``strength``, ``n`` (sum), ``last`` (latest),
+    ``channels`` (union, sorted).
+
+    >>> day = pd.Timestamp("2024-03-01", tz="UTC")
+    >>> mail = ("a", "b", 0.5, day, ["email"], [19783], [1.0], 1, day)
+    >>> meeting = ("a", "b", 60.0, day, ["meeting"], [19783], [1.0], 1, day)
+    >>> both = combine_parts(pd.DataFrame([mail, meeting], columns=PART_COLUMNS))
+    >>> both[["a", "b", "n"]].values.tolist(), both["channels"][0]
+    ([['a', 'b', 2]], ['email', 'meeting'])
+    """
+    half_life = check_half_life(half_life_days)
+    if len(parts) == 0:
+        return pd.DataFrame(columns=["a", "b", "strength", "n", "last", "channels"])
+    as_of = pd.DatetimeIndex(pd.to_datetime(parts["as_of"], utc=True)).as_unit("us").asi8
+    ref = int(as_of.max())
+    src, dst, people, _ = _people(parts["a"].astype(str), parts["b"].astype(str))
+    ia, ib = np.minimum(src, dst), np.maximum(src, dst)
+    pair, inverse = np.unique(ia * len(people) + ib, return_inverse=True)
+    pa, pb = pair // len(people), pair % len(people)
+    npairs = len(pair)
+    decay = np.exp2(-(ref - as_of) / 86400e6 / half_life)
+    base = np.bincount(inverse, parts["base"].to_numpy(dtype=np.float64) * decay, npairs)
+    union: list[set[str]] = [set() for _ in range(npairs)]
+    for i, chans in zip(inverse.tolist(), parts["channels"].tolist(), strict=True):
+        union[i].update(chans)
+    channels = [sorted(c) for c in union]
+    k = np.array([max(len(c), 1) for c in channels], dtype=np.float64)
+    x = base * (1.0 + (k - 1.0) / 2.0)
+    total = np.bincount(pa, x, len(people)) + np.bincount(pb, x, len(people))
+    lengths = parts["day_list"].map(len).to_numpy()
+    day_pair = np.repeat(inverse, lengths)
+    days = np.concatenate([np.asarray(d, dtype=np.int64) for d in parts["day_list"]] or [[]])
+    weights = np.concatenate(
+        [np.asarray(w, dtype=np.float64) for w in parts["day_weights"]] or [[]]
+    )
+    if len(days):
+        frequency, _, _ = _frequency(
+            day_pair,
+            pa,
+            pb,
+            days.astype(np.int64) * _DAY_US,
+            weights,
+            pd.Timestamp(ref, unit="us", tz="UTC"),
+            half_life,
+            len(people),
+        )
+    else:
+        frequency = np.zeros(npairs)
+    strength = np.clip(
+        probability_from_signals(_share(x, total[pa], total[pb]), frequency), FLOOR, 1.0
+    )
+    last = pd.DatetimeIndex(pd.to_datetime(parts["last"], utc=True)).as_unit("us").asi8
+    latest = np.full(npairs, np.iinfo(np.int64).min)
+    np.maximum.at(latest, inverse, last)
+    return pd.DataFrame(
+        {
+            "a": people[pa],
+            "b": people[pb],
+            "strength": strength,
+            "n": np.bincount(inverse, parts["n"].to_numpy(dtype=np.float64), npairs).astype(
+                np.int64
+            ),
+            "last": pd.to_datetime(latest, unit="us", utc=True),
+            "channels": channels,
+        }
+    )
 
 
 def _people(

@@ -21,7 +21,9 @@ import pytest
 from powerconnect.engine.errors import UsageError
 from powerconnect.loaders.interactions import (
     COEFFICIENTS,
+    PART_COLUMNS,
     SHARE_PRIOR_MINUTES,
+    combine_parts,
     derive_strengths,
     tie_signals,
 )
@@ -201,3 +203,49 @@ def test_a_day_met_only_in_a_group_counts_one_over_the_others() -> None:
     )
     ab = by_pair(df, half_life_days=1e9)[("a", "b")]
     assert ab.frequency == pytest.approx((1 + 1 / 4) / 2)
+
+
+def parts_of(df: pd.DataFrame, **kw) -> pd.DataFrame:
+    signals, _, ref = tie_signals(df, now=NOW, with_days=True, **kw)
+    return signals.assign(as_of=ref)[list(PART_COLUMNS)]
+
+
+def test_two_loads_combine_to_what_one_load_of_both_gives() -> None:
+    # the combination's rule (combine_parts): bases decayed to the latest reference
+    # date and summed, multiplexity over the union of channels, frequency over the union
+    # of days; mail is directed, meetings are not, so the sum of the two loads' bases is
+    # exactly the one-load amount, and the strengths must agree to rounding
+    cols = ("source", "target", "timestamp", "channel", "group", "duration")
+    mail = frame(
+        [
+            ("a", "b", "2024-01-02T09:00", "email", "m1", None),
+            ("b", "a", "2024-01-03T09:00", "email", "m2", None),
+            ("a", "c", "2024-01-03T10:00", "email", "m3", None),
+            ("a", "d", "2024-01-03T10:00", "email", "m3", None),
+        ],
+        cols,
+    )
+    meetings = frame(
+        [
+            ("a", "b", "2024-01-05T09:00", "meeting", "e1", 3600.0),
+            ("a", "c", "2024-01-05T09:00", "meeting", "e1", 3600.0),
+            ("b", "c", "2024-01-05T09:00", "meeting", "e1", 3600.0),
+            ("c", "e", "2024-01-08T09:00", "meeting", "e2", 1800.0),
+        ],
+        cols,
+    )
+    both = pd.concat([mail, meetings], ignore_index=True)
+    one = derive_strengths(both, undirected_channels=["meeting"], now=NOW).ties
+    parts = pd.concat(
+        [parts_of(mail), parts_of(meetings, undirected_channels=["meeting"])], ignore_index=True
+    )
+    combined = combine_parts(parts)
+    assert list(zip(combined["a"], combined["b"], strict=True)) == list(
+        zip(one.a, one.b, strict=True)
+    )
+    assert combined["strength"].to_numpy() == pytest.approx(one.strength, rel=1e-12)
+    assert combined["channels"].tolist()[0] == ["email", "meeting"]
+    # the same load twice is not counted twice: the loader replaces a load's own part
+    assert combine_parts(parts_of(mail))["strength"].to_numpy() == pytest.approx(
+        derive_strengths(mail, now=NOW).ties.strength, rel=1e-12
+    )
