@@ -194,7 +194,7 @@ def combined_interaction_ties(
         replaced = ours & np.array([p in fresh for p in pairs], dtype=bool)
         stored = stored.loc[~replaced]
     parts = pd.concat([stored.drop(columns="load"), mine], ignore_index=True)
-    loads = {}
+    loads: dict[tuple[str, str], set[str]] = {}
     for a, b, kind in zip(stored["a"], stored["b"], stored["load"], strict=True):
         loads.setdefault((a, b), set()).add(kind)
     combined = combine_parts(parts, half_life_days=half_life_days)

@@ -68,6 +68,7 @@ Contact patterns in a high school. *PLoS ONE* 10(9), e0136497.
 
 from __future__ import annotations
 
+import itertools
 import math
 import time
 from collections.abc import Collection, Sequence
@@ -622,10 +623,8 @@ def combine_parts(parts: pd.DataFrame, *, half_life_days: float = HALF_LIFE_DAYS
     total = np.bincount(pa, x, len(people)) + np.bincount(pb, x, len(people))
     lengths = parts["day_list"].map(len).to_numpy()
     day_pair = np.repeat(inverse, lengths)
-    days = np.concatenate([np.asarray(d, dtype=np.int64) for d in parts["day_list"]] or [[]])
-    weights = np.concatenate(
-        [np.asarray(w, dtype=np.float64) for w in parts["day_weights"]] or [[]]
-    )
+    days = np.fromiter(itertools.chain.from_iterable(parts["day_list"]), dtype=np.int64)
+    weights = np.fromiter(itertools.chain.from_iterable(parts["day_weights"]), dtype=np.float64)
     if len(days):
         frequency, _, _ = _frequency(
             day_pair,
