@@ -25,24 +25,29 @@ the emotional intensity, the intimacy ... and the reciprocal services") as measu
 Marsden and Campbell (1984), who found time spent and closeness the best indicators, and
 Gilbert and Karahalios (2009), who predicted strength from interaction records:
 
-* **volume** ``V``: each interaction counts :math:`2^{-\Delta t / h} / (n_g - 1)`: its age
+* **amount** ``x``: each interaction counts :math:`2^{-\Delta t / h} / (n_g - 1)`: its age
   :math:`\Delta t` in days at the reference date against the half-life ``h``, divided
   by the number of *other* people in its group :math:`n_g - 1` (a message to four
   people, or a meeting of five, says a quarter as much about each tie as a one-to-one;
-  Newman 2001 weighs co-authorships the same way); the directed part of the volume is
+  Newman 2001 weighs co-authorships the same way); the directed part of the amount is
   scaled by :math:`(1 + r)/2` with the reciprocity :math:`r = 2\min(w_{ab}, w_{ba})/w`
   (one-sided exchanges count half), while undirected interactions (face to face,
   meetings, calls logged by both ends) count in full for both people; and the whole by
   :math:`1 + (k - 1)/2` for ``k`` channels (multiplexity, Haythornthwaite 2002);
-* **time** ``D``: the total duration in minutes, weighted the same way (only when the
-  pair's rows carry a ``duration``);
+* **share** ``s``: :math:`\sqrt{s_{ab} s_{ba}}`, the pair's amount (rows with a
+  ``duration`` count its minutes, others one minute) over each person's total plus a
+  prior of :data:`SHARE_PRIOR_MINUTES` (:func:`_share`; Burt's 1992 proportional
+  strength);
+* **frequency** ``f``: the recency-weighted days the pair met over the less active
+  one's weighted active days (:func:`_frequency`; Marsden and Campbell 1984);
 
 .. math::
 
-    p = \sigma\big(\beta_0 + \beta_V \ln(1 + V) + \beta_D \ln(1 + D)\big)
+    p = \sigma\big(\beta_0 + \beta_s \ln s + \beta_f f\big)
 
-with the coefficients :data:`WITH_DURATION` when the pair has durations and
-:data:`WITHOUT_DURATION` otherwise (:func:`probability_from_signals`).
+with the coefficients :data:`COEFFICIENTS` (:func:`probability_from_signals`, the
+formula's one home). :func:`combine_parts` re-derives the same from the raw signals of
+several loads (mail and calendars, :mod:`loaders.frames`).
 
 The reference date is ``as_of`` or else the latest interaction, never a date after the
 time of the load: such rows are refused (or, in a frame, left out and counted).
@@ -52,7 +57,7 @@ A strength given explicitly in a ties file wins over this one (see
 pairs in its logs; give every log of the same history in one command.
 
 :func:`derive_ties` keeps the earlier saturating model, :func:`strength_from_signals`,
-for LinkedIn messages (base 0.1) and as the benchmark's "old model".
+as the benchmarks' "old model".
 
 References
 ----------
@@ -749,7 +754,7 @@ def strength_from_signals(
     scale: float = SCALE,
     base: float = 0.0,
 ) -> np.ndarray:
-    """The earlier saturating strength in (0, 1], still used for LinkedIn messages.
+    """The earlier saturating strength in (0, 1] (the benchmarks' "old model").
 
     .. math:: x = w \\frac{1 + r}{2} \\big(1 + \\frac{k - 1}{2}\\big), \\quad
               s = \\max(\\epsilon, 1 - (1 - s_0) e^{-x/x_0})
@@ -801,7 +806,7 @@ def derive_ties(
 ) -> Ties:
     """One tie per pair with the earlier saturating strength (:func:`strength_from_signals`).
 
-    Used for LinkedIn messages (``base`` 0.1). Each tie also carries ``interactions``,
+    The benchmarks' "old model". Each tie also carries ``interactions``,
     ``last_interaction`` (UTC) and, when the events name channels, ``channels``.
     """
     check_half_life(half_life_days)
