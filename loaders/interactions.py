@@ -323,14 +323,15 @@ def tie_signals(
 
     # one sort by (pair, channel, direction, time) serves de-duplication and grouping
     direction = np.where(undirected, 2, forward.astype(np.int64))
-    code = (pair * max(len(chan_names), 1) + c) * 3 + direction
+    has_id = message > 0 if message is not None else np.zeros(len(rows), dtype=bool)
+    # rows with a message id after those without, so that the latter stay adjacent
+    code = ((pair * max(len(chan_names), 1) + c) * 3 + direction) * 2 + has_id
     order = _order(code, t)
     code, t = code[order], t[order]
     dup = np.zeros(len(rows), dtype=bool)
-    by_id = np.zeros(len(rows), dtype=bool)
+    by_id = has_id[order]
     if message is not None:
         m_sorted = message[order]
-        by_id = m_sorted > 0  # code 0 is "" (no id)
         if by_id.any():
             ids = pd.DataFrame({"m": m_sorted[by_id], "p": pair[order][by_id]})
             dup[by_id] = ids.duplicated().to_numpy()
@@ -764,7 +765,7 @@ def strength_from_signals(
     >>> s = strength_from_signals([1, 5, 15, 0], [0, 5, 15, 0], [1, 1, 2, 1])
     >>> [round(float(x), 3) for x in s]
     [0.049, 0.632, 0.989, 0.001]
-    >>> round(float(strength_from_signals(0, 0, 1, base=0.1)[0]), 3)  # LinkedIn: no messages
+    >>> round(float(strength_from_signals(0, 0, 1, base=0.1)[0]), 3)  # no interactions: the base
     0.1
     """
     w_ab = np.atleast_1d(np.asarray(w_ab, dtype=np.float64))

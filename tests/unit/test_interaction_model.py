@@ -249,3 +249,19 @@ def test_two_loads_combine_to_what_one_load_of_both_gives() -> None:
     assert combine_parts(parts_of(mail))["strength"].to_numpy() == pytest.approx(
         derive_strengths(mail, now=NOW).ties.strength, rel=1e-12
     )
+
+
+def test_a_row_with_a_message_id_between_two_copies_does_not_hide_them() -> None:
+    # the call at 10:00:00 and its copy 4 s later are one interaction even with an
+    # e-mail (with a message id) on the same pair and channel between them
+    cols = ("source", "target", "timestamp", "channel", "message_id")
+    df = frame(
+        [
+            ("a", "b", "2024-01-01T10:00:00", "call", ""),
+            ("a", "b", "2024-01-01T10:00:02", "call", "<x>"),
+            ("a", "b", "2024-01-01T10:00:04", "call", ""),
+        ],
+        cols,
+    )
+    derived = derive_strengths(df, now=NOW)
+    assert derived.left_out == {"duplicate": 1}
