@@ -50,7 +50,7 @@ from powerconnect.loaders.addresses import (
     normalise_address,
     write_people_and_ties,
 )
-from powerconnect.loaders.frames import interaction_frame, interaction_ties
+from powerconnect.loaders.frames import combined_interaction_ties, interaction_frame
 from powerconnect.loaders.interactions import HALF_LIFE_DAYS
 from powerconnect.loaders.model import Progress
 from powerconnect.loaders.tables import Problem, ProblemLog
@@ -59,6 +59,8 @@ from powerconnect.loaders.writer import DEFAULT_BATCH_SIZE, preparing
 __all__ = ["Meeting", "calendar_interactions", "load_calendar", "read_calendar", "repair_folding"]
 
 REJECTS_HEADER = ["uid"]
+#: The name of this loader's part of a tie's interaction signals (loaders.frames).
+LOAD = "calendar"
 _CONTENT_LINE = re.compile(r"^[A-Za-z0-9-]+[;:]")
 _RESOURCE_DOMAINS = ("resource.calendar.google.com", "group.calendar.google.com")
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -316,7 +318,9 @@ def load_calendar(
         book.learn(db, {a for m in meetings for _, a in m.participants})
         frame, people, more = calendar_interactions(meetings, book)
         counts.update(more)
-        ties, after = interaction_ties(frame, half_life_days=half_life_days, as_of=as_of)
+        ties, after = combined_interaction_ties(
+            db, frame, LOAD, half_life_days=half_life_days, as_of=as_of
+        )
         return write_people_and_ties(
             db,
             people,

@@ -19,19 +19,55 @@ of interactions, with the columns
 people's time): a group of ``n`` people weighs ``1/(n - 1)`` per tie, durations count
 their minutes, rows of the same ``message_id`` count once, and the channels whose rows
 are not ``directed`` (meetings) count for both people.
+
+**Channels combined.** :func:`combined_interaction_ties` (what ``load-mail`` and
+``load-calendar`` call) keeps each load's raw signals on the tie, under the load's name
+(``signal_mail_*``, ``signal_calendar_*``: :data:`SIGNAL_PROPERTIES`; the list
+``signal_loads`` names the loads a tie has), and re-derives P(close) from all of them
+(:func:`loaders.interactions.combine_parts`) for every tie of the people the load names.
+So mail and meetings of the same pair add up as if given in one log, and loading the
+same mailbox again replaces its own part (never counted twice). A load of another
+mailbox replaces the ``mail`` part of the pairs it sees and keeps the others.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
+from typing import Any
 
+import numpy as np
 import pandas as pd
 
-from powerconnect.loaders.interactions import HALF_LIFE_DAYS, derive_strengths
+from powerconnect.engine.db import Database
+from powerconnect.loaders.interactions import (
+    HALF_LIFE_DAYS,
+    PART_COLUMNS,
+    combine_parts,
+    derive_strengths,
+    tie_signals,
+)
 from powerconnect.loaders.model import Ties
 
-__all__ = ["FRAME_COLUMNS", "empty_frame", "interaction_frame", "interaction_ties"]
+__all__ = [
+    "FRAME_COLUMNS",
+    "SIGNAL_PROPERTIES",
+    "combined_interaction_ties",
+    "empty_frame",
+    "interaction_frame",
+    "interaction_ties",
+]
+
+#: A load's raw signals on a tie: ``signal_<load>_<name>``, one per part column.
+SIGNAL_PROPERTIES = {
+    "base": "amount",
+    "as_of": "as_of",
+    "channels": "channels",
+    "day_list": "days",
+    "day_weights": "day_weights",
+    "n": "n",
+    "last": "last",
+}
 
 FRAME_COLUMNS = (
     "source",
@@ -98,14 +134,129 @@ def interaction_ties(
     """
     if len(frame) == 0:
         return Ties.empty("interactions"), 0
-    undirected = set(frame.loc[~frame["directed"].astype(bool), "channel"].dropna())
+    model, undirected = _model_frame(frame)
     derived = derive_strengths(
-        frame.drop(columns=["directed"]).assign(
-            group=frame["group"].fillna("").astype(str),
-            message_id=frame["message_id"].fillna("").astype(str),
-        ),
+        model,
         undirected_channels=undirected,
         half_life_days=half_life_days,
         as_of=as_of,
     )
     return derived.ties, derived.left_out.get("after_as_of", 0)
+
+
+def _model_frame(frame: pd.DataFrame) -> tuple[pd.DataFrame, set[str]]:
+    """The frame as :func:`derive_strengths` takes it, and its undirected channels."""
+    undirected = set(frame.loc[~frame["directed"].astype(bool), "channel"].dropna())
+    return (
+        frame.drop(columns=["directed"]).assign(
+            group=frame["group"].fillna("").astype(str),
+            message_id=frame["message_id"].fillna("").astype(str),
+        ),
+        undirected,
+    )
+
+
+def combined_interaction_ties(
+    db: Database,
+    frame: pd.DataFrame,
+    load: str,
+    *,
+    half_life_days: float = HALF_LIFE_DAYS,
+    as_of: datetime | None = None,
+) -> tuple[Ties, int]:
+    """Ties (source ``'interactions'``) from an interaction frame combined with what
+    earlier loads of other kinds left on the same people's ties (module doc), and how
+    many rows fall after ``as_of``. ``load`` names this load's part (``mail``,
+    ``calendar``). The ties returned are every tie of the people the frame names: their
+    strength, ``interactions`` / ``last_interaction`` / ``channels`` over all loads,
+    and, for the pairs in the frame, this load's ``signal_<load>_*`` properties.
+    """
+    if len(frame) == 0:
+        return Ties.empty("interactions"), 0
+    model, undirected = _model_frame(frame)
+    signals, left_out, ref = tie_signals(
+        model,
+        undirected_channels=undirected,
+        half_life_days=half_life_days,
+        as_of=as_of,
+        with_days=True,
+    )
+    after = left_out.get("after_as_of", 0)
+    if len(signals) == 0:
+        return Ties.empty("interactions"), after
+    mine = signals.assign(as_of=ref)[list(PART_COLUMNS)]
+    names = sorted(set(mine["a"]) | set(mine["b"]))
+    stored = _stored_parts(db, names)
+    fresh = set(zip(mine["a"], mine["b"], strict=True))
+    if len(stored):
+        ours = stored["load"] == load
+        pairs = list(zip(stored["a"], stored["b"], strict=True))
+        replaced = ours & np.array([p in fresh for p in pairs], dtype=bool)
+        stored = stored.loc[~replaced]
+    parts = pd.concat([stored.drop(columns="load"), mine], ignore_index=True)
+    loads: dict[tuple[str, str], set[str]] = {}
+    for a, b, kind in zip(stored["a"], stored["b"], stored["load"], strict=True):
+        loads.setdefault((a, b), set()).add(kind)
+    combined = combine_parts(parts, half_life_days=half_life_days)
+    touched = set(names)
+    keep = combined["a"].isin(touched) | combined["b"].isin(touched)
+    combined = combined.loc[keep].reset_index(drop=True)
+    own = {
+        (r.a, r.b): r
+        for r in mine.itertuples(index=False)  # this load's part, written on its pairs
+    }
+    props: list[dict[str, Any]] = []
+    for a, b, n, last, channels in zip(
+        combined["a"],
+        combined["b"],
+        combined["n"].tolist(),
+        combined["last"].tolist(),
+        combined["channels"].tolist(),
+        strict=True,
+    ):
+        p: dict[str, Any] = {
+            "interactions": int(n),
+            "last_interaction": last.to_pydatetime().astimezone(UTC),
+            "channels": channels,
+        }
+        part = own.get((a, b))
+        if part is not None:
+            p["signal_loads"] = sorted(loads.get((a, b), set()) | {load})
+            for column, name in SIGNAL_PROPERTIES.items():
+                value = getattr(part, column)
+                if isinstance(value, pd.Timestamp):
+                    value = value.to_pydatetime().astimezone(UTC)
+                elif isinstance(value, np.integer | np.floating):
+                    value = value.item()
+                p[f"signal_{load}_{name}"] = value
+        props.append(p)
+    ties = Ties(
+        combined["a"].to_numpy(dtype=object),
+        combined["b"].to_numpy(dtype=object),
+        combined["strength"].to_numpy(dtype=np.float64),
+        "interactions",
+        props,
+    )
+    return ties, after
+
+
+def _stored_parts(db: Database, ids: list[str]) -> pd.DataFrame:
+    """The parts (:data:`PART_COLUMNS` and ``load``) stored on the ties near ``ids``."""
+    rows: list[dict[str, Any]] = []
+    for record in db.query("interaction_signals_near", ids=ids):
+        props = record["properties"]
+        for load in props.get("signal_loads") or []:
+            part: dict[str, Any] = {"a": record["a"], "b": record["b"], "load": load}
+            for column, name in SIGNAL_PROPERTIES.items():
+                value = props.get(f"signal_{load}_{name}")
+                if hasattr(value, "to_native"):  # neo4j.time.DateTime
+                    value = value.to_native()
+                part[column] = value
+            if part["base"] is not None and part["as_of"] is not None:
+                rows.append(part)
+    if not rows:
+        return pd.DataFrame(columns=[*PART_COLUMNS, "load"])
+    parts = pd.DataFrame(rows)
+    for column in ("channels", "day_list", "day_weights"):
+        parts[column] = parts[column].map(lambda v: list(v or []))
+    return parts

@@ -25,24 +25,29 @@ the emotional intensity, the intimacy ... and the reciprocal services") as measu
 Marsden and Campbell (1984), who found time spent and closeness the best indicators, and
 Gilbert and Karahalios (2009), who predicted strength from interaction records:
 
-* **volume** ``V``: each interaction counts :math:`2^{-\Delta t / h} / (n_g - 1)`: its age
+* **amount** ``x``: each interaction counts :math:`2^{-\Delta t / h} / (n_g - 1)`: its age
   :math:`\Delta t` in days at the reference date against the half-life ``h``, divided
   by the number of *other* people in its group :math:`n_g - 1` (a message to four
   people, or a meeting of five, says a quarter as much about each tie as a one-to-one;
-  Newman 2001 weighs co-authorships the same way); the directed part of the volume is
+  Newman 2001 weighs co-authorships the same way); the directed part of the amount is
   scaled by :math:`(1 + r)/2` with the reciprocity :math:`r = 2\min(w_{ab}, w_{ba})/w`
   (one-sided exchanges count half), while undirected interactions (face to face,
   meetings, calls logged by both ends) count in full for both people; and the whole by
   :math:`1 + (k - 1)/2` for ``k`` channels (multiplexity, Haythornthwaite 2002);
-* **time** ``D``: the total duration in minutes, weighted the same way (only when the
-  pair's rows carry a ``duration``);
+* **share** ``s``: :math:`\sqrt{s_{ab} s_{ba}}`, the pair's amount (rows with a
+  ``duration`` count its minutes, others one minute) over each person's total plus a
+  prior of :data:`SHARE_PRIOR_MINUTES` (:func:`_share`; Burt's 1992 proportional
+  strength);
+* **frequency** ``f``: the recency-weighted days the pair met over the less active
+  one's weighted active days (:func:`_frequency`; Marsden and Campbell 1984);
 
 .. math::
 
-    p = \sigma\big(\beta_0 + \beta_V \ln(1 + V) + \beta_D \ln(1 + D)\big)
+    p = \sigma\big(\beta_0 + \beta_s \ln s + \beta_f f\big)
 
-with the coefficients :data:`WITH_DURATION` when the pair has durations and
-:data:`WITHOUT_DURATION` otherwise (:func:`probability_from_signals`).
+with the coefficients :data:`COEFFICIENTS` (:func:`probability_from_signals`, the
+formula's one home). :func:`combine_parts` re-derives the same from the raw signals of
+several loads (mail and calendars, :mod:`loaders.frames`).
 
 The reference date is ``as_of`` or else the latest interaction, never a date after the
 time of the load: such rows are refused (or, in a frame, left out and counted).
@@ -52,7 +57,7 @@ A strength given explicitly in a ties file wins over this one (see
 pairs in its logs; give every log of the same history in one command.
 
 :func:`derive_ties` keeps the earlier saturating model, :func:`strength_from_signals`,
-for LinkedIn messages (base 0.1) and as the benchmark's "old model".
+as the benchmarks' "old model".
 
 References
 ----------
@@ -68,6 +73,7 @@ Contact patterns in a high school. *PLoS ONE* 10(9), e0136497.
 
 from __future__ import annotations
 
+import itertools
 import math
 import time
 from collections.abc import Collection, Sequence
@@ -105,7 +111,9 @@ __all__ = [
     "UNTIMED_MINUTES",
     "DerivedTies",
     "Interactions",
+    "PART_COLUMNS",
     "check_half_life",
+    "combine_parts",
     "count_after",
     "derive_strengths",
     "derive_ties",
@@ -153,9 +161,10 @@ UNTIMED_MINUTES = 1.0
 #: Added to each person's total when taking a tie's share of it, so that one short
 #: interaction with one person is not a whole life's worth.
 SHARE_PRIOR_MINUTES = 240.0
-#: (intercept, coefficient of ln(share)): maximum likelihood on the training half of the
-#: high-school contact episodes (``bench/bench_strength.py --fit``, 2026-12-03).
-COEFFICIENTS = (5.13, 1.12)
+#: (intercept, coefficient of ln(share), coefficient of the frequency): maximum likelihood
+#: on the training half of the high-school contact episodes (``bench/bench_strength.py
+#: --fit``, 2026-12-03; the frequency term chosen by cross-validation inside that half).
+COEFFICIENTS = (3.88, 0.99, 1.04)
 
 # The earlier saturating model (LinkedIn, and the benchmark's "old model").
 SCALE = 10.0
@@ -212,20 +221,31 @@ def check_half_life(half_life_days: float) -> float:
     return value
 
 
-def probability_from_signals(share: np.ndarray | float) -> np.ndarray:
-    r"""P(close) from a tie's share of its two people's interactions.
+def probability_from_signals(
+    share: np.ndarray | float, frequency: np.ndarray | float = 0.0
+) -> np.ndarray:
+    r"""P(close) from a tie's share of its two people's interactions and its frequency.
 
-    .. math:: p = \sigma(\beta_0 + \beta_s \ln s) = \frac{1}{1 + e^{-\beta_0} s^{-\beta_s}}
+    .. math:: p = \sigma(\beta_0 + \beta_s \ln s + \beta_f f)
 
-    with :math:`(\beta_0, \beta_s)` = :data:`COEFFICIENTS`. A share of 0.1% gives 0.07,
-    of 1% 0.49 (as likely close as not), of 5% 0.86:
+    with :math:`(\beta_0, \beta_s, \beta_f)` = :data:`COEFFICIENTS`, the share ``s``
+    (:func:`_share`) and the frequency ``f`` in [0, 1] (:func:`_frequency`). A share
+    of 1% gives 0.36 when the pair met on one day in ten of the less active one's
+    days, 0.59 when they met on all of them:
 
-    >>> [round(float(p), 2) for p in probability_from_signals([0.001, 0.01, 0.05])]
-    [0.07, 0.49, 0.86]
+    >>> [round(float(p), 2) for p in probability_from_signals([0.001, 0.01, 0.01], [0.1, 0.1, 1])]
+    [0.05, 0.36, 0.59]
+
+    This function is the formula's one home: change it here and in
+    :data:`COEFFICIENTS` (the Spark re-implementation follows this docstring).
     """
-    b0, bs = COEFFICIENTS
+    b0, bs, bf = COEFFICIENTS
     sh = np.log(np.clip(np.atleast_1d(np.asarray(share, dtype=np.float64)), 1e-12, 1.0))
-    return 1.0 / (1.0 + np.exp(-(b0 + bs * sh)))
+    f = np.atleast_1d(np.asarray(frequency, dtype=np.float64))
+    return 1.0 / (1.0 + np.exp(-(b0 + bs * sh + bf * f)))
+
+
+_DAY_US = 86_400_000_000  # microseconds in a day
 
 
 def tie_signals(
@@ -236,15 +256,20 @@ def tie_signals(
     as_of: datetime | None = None,
     now: datetime | None = None,
     duplicate_seconds: float = DUPLICATE_SECONDS,
+    with_days: bool = False,
 ) -> tuple[pd.DataFrame, dict[str, int], pd.Timestamp | None]:
     r"""The model's signals per pair (see :func:`derive_strengths` for the frame).
 
     Returns ``(signals, left_out, reference date)``; ``signals`` has one row per pair
     ``a < b`` (sorted) with ``amount`` (weighted minutes, module doc), ``share``
-    (:math:`\sqrt{s_{ab} s_{ba}}`), ``reciprocity``, ``n`` (interactions after
-    de-duplication), ``last`` (UTC), ``k`` (channels), ``channels`` (sorted list),
-    ``minutes`` (weighted minutes of the rows with a duration) and ``timed`` (how many
-    rows had one).
+    (:math:`\sqrt{s_{ab} s_{ba}}`), ``frequency`` (weighted days met over the less
+    active one's weighted active days), ``days`` (days met), ``reciprocity``, ``n``
+    (interactions after de-duplication), ``last`` (UTC), ``k`` (channels),
+    ``channels`` (sorted list), ``minutes`` (weighted minutes of the rows with a
+    duration) and ``timed`` (how many rows had one). ``with_days`` adds ``base`` (the
+    amount before the multiplexity factor), ``day_list`` (the days met, as days since
+    1970-01-01 UTC) and ``day_weights`` (each day's group weight), the raw signals
+    that :func:`combine_parts` re-derives strengths from.
     """
     half_life = check_half_life(half_life_days)
     missing = [c for c in FRAME_COLUMNS if c not in interactions.columns]
@@ -252,17 +277,14 @@ def tie_signals(
         raise UsageError(f"an interaction frame needs the columns {missing}")
     left_out: dict[str, int] = {}
     n = len(interactions)
-    src = _ids(interactions["source"])
-    dst = _ids(interactions["target"])
+    src, dst, people, nobody = _people(interactions["source"], interactions["target"])
     ts = pd.DatetimeIndex(pd.to_datetime(interactions["timestamp"], utc=True)).as_unit("us")
-    channel = _optional_str(interactions, "channel", n)
+    chan, chan_names = _codes(interactions, "channel", n)
     duration = (
         pd.to_numeric(interactions["duration"], errors="coerce").to_numpy(dtype=np.float64)
         if "duration" in interactions.columns
         else np.full(n, np.nan)
     )
-    group = _optional_str(interactions, "group", n)
-    message = _optional_str(interactions, "message_id", n)
 
     keep = np.ones(n, dtype=bool)
 
@@ -271,94 +293,114 @@ def tie_signals(
         left_out[reason] = left_out.get(reason, 0) + int(hit.sum())
         keep[hit] = False
 
-    drop(_placeholder(src) | _placeholder(dst), "placeholder")
+    drop(nobody[src] | nobody[dst], "placeholder")
     drop(src == dst, "self")
     drop(np.asarray(ts.isna()), "no_timestamp")
     limit = _in_utc(pd.Timestamp(now if now is not None else datetime.now(UTC)))
-    drop(np.asarray(ts > limit + FUTURE_TOLERANCE), "future")
+    t_all = ts.asi8
+    drop(t_all > (limit + FUTURE_TOLERANCE).value // 1000, "future")
     ref: pd.Timestamp | None = None
     if keep.any():
         ref = _in_utc(pd.Timestamp(as_of)) if as_of is not None else ts[keep].max()
-        drop(np.asarray(ts > ref), "after_as_of")
+        drop(t_all > ref.value // 1000, "after_as_of")
     left_out = {k: v for k, v in left_out.items() if v}
     if not keep.any() or ref is None:
         return _NO_SIGNALS.copy(), left_out, ref
 
-    a, b = canonical(src[keep], dst[keep])
-    # integer codes: people, pairs (ia * people + ib) and channels, for fast grouping
-    m = len(a)
-    person, people = pd.factorize(np.concatenate([a, b]))
-    ia, ib = person[:m].astype(np.int64), person[m:].astype(np.int64)
-    chan, chan_names = pd.factorize(channel[keep])
-    frame = pd.DataFrame(
-        {
-            "pair": ia * len(people) + ib,
-            "chan": chan.astype(np.int64),
-            "forward": src[keep] == a,
-            "undirected": np.isin(channel[keep], list(undirected_channels)),
-            "t": ts[keep].asi8,
-            "duration": duration[keep],
-        }
+    rows = np.flatnonzero(keep)
+    s, d = src[rows], dst[rows]
+    ia, ib = np.minimum(s, d), np.maximum(s, d)  # codes follow the ids' string order
+    forward = s <= d
+    c = chan[rows]
+    und_names = set(undirected_channels)
+    undirected = np.array([name in und_names for name in chan_names], dtype=bool)[c]
+    t = t_all[rows]
+    pair = ia * len(people) + ib
+    groups = _group_weight(interactions, rows, s, d)
+    message = (
+        _codes(interactions, "message_id", n)[0][rows] if "message_id" in interactions else None
     )
-    if (group[keep] != "").any():  # (only then: object columns slow every copy)
-        frame["group"] = group[keep]
-        frame["src"] = person[:m]  # the smaller id's code, and the larger's
-        frame["dst"] = person[m:]
-    if (message[keep] != "").any():
-        frame["message"] = message[keep]
-    frame, duplicates = _without_duplicates(frame, duplicate_seconds)
-    if duplicates:
-        left_out["duplicate"] = duplicates
 
-    age_days = (ref.value // 1000 - frame["t"].to_numpy()) / 86400e6  # microseconds
-    weight = np.exp2(-age_days / half_life) * _group_weight(frame)
-    dur = frame["duration"].to_numpy()
+    # one sort by (pair, channel, direction, time) serves de-duplication and grouping
+    direction = np.where(undirected, 2, forward.astype(np.int64))
+    has_id = message > 0 if message is not None else np.zeros(len(rows), dtype=bool)
+    # rows with a message id after those without, so that the latter stay adjacent
+    code = ((pair * max(len(chan_names), 1) + c) * 3 + direction) * 2 + has_id
+    order = _order(code, t)
+    code, t = code[order], t[order]
+    dup = np.zeros(len(rows), dtype=bool)
+    by_id = has_id[order]
+    if message is not None:
+        m_sorted = message[order]
+        if by_id.any():
+            ids = pd.DataFrame({"m": m_sorted[by_id], "p": pair[order][by_id]})
+            dup[by_id] = ids.duplicated().to_numpy()
+    same = np.concatenate([[False], (code[1:] == code[:-1]) & ~by_id[1:] & ~by_id[:-1]])
+    gap_ok = np.concatenate([[False], np.diff(t) <= duplicate_seconds * 1e6])
+    dup |= same & gap_ok & ~by_id
+    if dup.any():
+        left_out["duplicate"] = int(dup.sum())
+    order = order[~dup]
+    t = t[~dup]
+    pair = pair[order]
+    ia, ib, c, forward, undirected = (
+        ia[order],
+        ib[order],
+        c[order],
+        forward[order],
+        undirected[order],
+    )
+
+    age_days = (ref.value // 1000 - t) / 86400e6
+    weight = np.exp2(-age_days / half_life) * groups[order]
+    dur = duration[rows][order]
     timed = ~np.isnan(dur)
     amount = weight * np.where(timed, np.nan_to_num(dur) / 60.0, UNTIMED_MINUTES)
-    undirected = frame["undirected"].to_numpy()
-    forward = frame["forward"].to_numpy()
-    frame["x_und"] = np.where(undirected, amount, 0.0)
-    frame["x_ab"] = np.where(~undirected & forward, amount, 0.0)
-    frame["x_ba"] = np.where(~undirected & ~forward, amount, 0.0)
-    frame["minutes"] = np.where(timed, amount, 0.0)
-    agg = frame.groupby("pair", sort=True).agg(
-        x_und=("x_und", "sum"),
-        x_ab=("x_ab", "sum"),
-        x_ba=("x_ba", "sum"),
-        minutes=("minutes", "sum"),
-        timed=("duration", "count"),
-        n=("t", "size"),
-        last=("t", "max"),
-    )
-    pair = agg.index.to_numpy()
-    pa, pb = pair // len(people), pair % len(people)
-    combos = np.unique(frame["pair"].to_numpy() * len(chan_names) + frame["chan"].to_numpy())
-    starts = np.flatnonzero(np.diff(combos // len(chan_names), prepend=-1))
-    names = np.asarray(chan_names, dtype=object)[combos % len(chan_names)]
-    channels = [sorted(c.tolist()) for c in np.split(names, starts[1:])]
-    x_ab, x_ba = agg["x_ab"].to_numpy(), agg["x_ba"].to_numpy()
+
+    starts = np.flatnonzero(np.concatenate([[True], pair[1:] != pair[:-1]]))
+    pa, pb = ia[starts], ib[starts]
+
+    def per_pair(values: np.ndarray) -> np.ndarray:
+        return np.add.reduceat(values, starts) if len(values) else values
+
+    x_und = per_pair(np.where(undirected, amount, 0.0))
+    x_ab = per_pair(np.where(~undirected & forward, amount, 0.0))
+    x_ba = per_pair(np.where(~undirected & ~forward, amount, 0.0))
+    minutes = per_pair(np.where(timed, amount, 0.0))
+    timed_n = per_pair(timed.astype(np.int64))
+    count = np.diff(np.append(starts, len(pair)))
+    last = np.maximum.reduceat(t, starts)
+    channels, k = _channel_lists(c, starts, chan_names)
     x_dir = x_ab + x_ba
     with np.errstate(invalid="ignore", divide="ignore"):
         r = np.where(x_dir > 0, 2.0 * np.minimum(x_ab, x_ba) / x_dir, 1.0)
-    k = np.array([len(c) for c in channels], dtype=np.float64)
-    x = (agg["x_und"].to_numpy() + x_dir * (1.0 + r) / 2.0) * (1.0 + (k - 1.0) / 2.0)
+    x = (x_und + x_dir * (1.0 + r) / 2.0) * (1.0 + (k - 1.0) / 2.0)
     total = np.bincount(pa, x, len(people)) + np.bincount(pb, x, len(people))
+    pair_index = np.cumsum(np.concatenate([[False], pair[1:] != pair[:-1]]))
+    met, days, (pd_pair, pd_day, pd_g) = _frequency(
+        pair_index, pa, pb, t, groups[order], ref, half_life, len(people)
+    )
     signals = pd.DataFrame(
         {
-            "a": np.asarray(people, dtype=object)[pa],
-            "b": np.asarray(people, dtype=object)[pb],
+            "a": people[pa],
+            "b": people[pb],
             "amount": x,
             "share": _share(x, total[pa], total[pb]),
+            "frequency": met,
+            "days": days,
             "reciprocity": r,
-            "n": agg["n"].to_numpy(),
-            "last": pd.to_datetime(agg["last"].to_numpy(), unit="us", utc=True),
+            "n": count,
+            "last": pd.to_datetime(last, unit="us", utc=True),
             "k": k.astype(np.int64),
             "channels": channels,
-            "minutes": agg["minutes"].to_numpy(),
-            "timed": agg["timed"].to_numpy(),
+            "minutes": minutes,
+            "timed": timed_n,
         }
     )
-    signals = signals.sort_values(["a", "b"], kind="stable").reset_index(drop=True)
+    if with_days:  # what a later load needs to combine this one with others (frames.py)
+        signals["base"] = x_und + x_dir * (1.0 + r) / 2.0
+        signals["day_list"] = _per_pair_lists(pd_pair, pd_day, len(pa))
+        signals["day_weights"] = _per_pair_lists(pd_pair, pd_g, len(pa))
     return signals, left_out, ref
 
 
@@ -368,6 +410,8 @@ _NO_SIGNALS = pd.DataFrame(
         "b",
         "amount",
         "share",
+        "frequency",
+        "days",
         "reciprocity",
         "n",
         "last",
@@ -391,6 +435,64 @@ def _share(x: np.ndarray, total_a: np.ndarray, total_b: np.ndarray) -> np.ndarra
     [0.51, 0.214]
     """
     return np.sqrt(x / (total_a + SHARE_PRIOR_MINUTES) * x / (total_b + SHARE_PRIOR_MINUTES))
+
+
+def _frequency(
+    pair_index: np.ndarray,
+    pa: np.ndarray,
+    pb: np.ndarray,
+    t: np.ndarray,
+    group: np.ndarray,
+    ref: pd.Timestamp,
+    half_life: float,
+    people: int,
+) -> tuple[np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    r"""(frequency, days met, (pair, day, g) of each day a pair met): how regularly
+    the pair met (Marsden and Campbell 1984: frequency of contact beside its duration).
+
+    .. math:: f_{ab} = \frac{\sum_{d \in D_{ab}} w_d\, g_{ab}(d)}
+                            {\min(\sum_{d \in D_a} w_d, \sum_{d \in D_b} w_d)}
+
+    :math:`D_{ab}` the (UTC) days the pair interacted, :math:`D_a` the days a
+    interacted with anyone, :math:`w_d = 2^{-\Delta d / h}` the day's recency weight and
+    :math:`g_{ab}(d)` the largest group weight of the pair's rows that day (1 for a
+    one-to-one, ``1/(n - 1)`` when they only met in a group of ``n``). Rows are sorted
+    by pair; ``pair_index`` numbers the pairs 0.. and ``pa``, ``pb`` are each pair's
+    people. Here a met b on both of a's two days and c on one of them:
+
+    >>> t = np.array([0, 1, 0]) * _DAY_US
+    >>> f, days, _ = _frequency(np.array([0, 0, 1]), np.array([0, 0]), np.array([1, 2]), t,
+    ...     np.ones(3), pd.Timestamp(_DAY_US * 1000, tz="UTC"), 1e9, 3)
+    >>> [round(float(x), 3) for x in f], days.tolist()
+    ([1.0, 1.0], [2, 1])
+
+    (c was active on one day only, and met a on it.)
+    """
+    day = t // _DAY_US
+    first, span = int(day.min()), int(day.max() - day.min()) + 1
+    key = pair_index * span + (day - first)
+    order = np.argsort(key, kind="stable")
+    key_sorted = key[order]
+    starts = np.flatnonzero(np.concatenate([[True], key_sorted[1:] != key_sorted[:-1]]))
+    pd_key = key_sorted[starts]
+    pd_pair, pd_day = pd_key // span, pd_key % span
+    g = np.maximum.reduceat(group[order], starts)
+    ref_day = ref.value // 1000 // _DAY_US - first
+    w = np.exp2(-(ref_day - pd_day) / half_life)
+    npairs = len(pa)
+    met = np.bincount(pd_pair, w * g, npairs)
+    days = np.bincount(pd_pair, minlength=npairs)
+    person_day = np.unique(np.concatenate([pa[pd_pair], pb[pd_pair]]) * span + np.tile(pd_day, 2))
+    active = np.bincount(
+        person_day // span, np.exp2(-(ref_day - person_day % span) / half_life), people
+    )
+    return met / np.minimum(active[pa], active[pb]), days, (pd_pair, pd_day + first, g)
+
+
+def _per_pair_lists(index: np.ndarray, values: np.ndarray, pairs: int) -> list[list[Any]]:
+    """``values`` grouped by their (sorted) pair ``index`` into one list per pair."""
+    bounds = np.searchsorted(index, np.arange(1, pairs))
+    return [part.tolist() for part in np.split(values, bounds)]
 
 
 def derive_strengths(
@@ -446,21 +548,22 @@ def derive_strengths(
     if len(signals) == 0 or ref is None:
         return DerivedTies(Ties.empty(source), left_out, None if ref is None else _utc(ref))
     strength = np.clip(
-        probability_from_signals(signals["share"].to_numpy()),
+        probability_from_signals(signals["share"].to_numpy(), signals["frequency"].to_numpy()),
         FLOOR,
         1.0,
     )
+    lasts = signals["last"].dt.tz_localize(None).to_numpy().astype("datetime64[us]").astype(object)
     has_channel = "channel" in interactions.columns
     props: list[dict[str, Any]] = []
     for n, last, channels, timed, minutes in zip(
         signals["n"].tolist(),
-        signals["last"].tolist(),
+        lasts.tolist(),
         signals["channels"].tolist(),
         signals["timed"].tolist(),
         signals["minutes"].tolist(),
         strict=True,
     ):
-        p: dict[str, Any] = {"interactions": int(n), "last_interaction": _utc(last)}
+        p: dict[str, Any] = {"interactions": int(n), "last_interaction": last.replace(tzinfo=UTC)}
         if has_channel:
             p["channels"] = channels
         if timed:
@@ -476,73 +579,171 @@ def derive_strengths(
     return DerivedTies(ties, left_out, _utc(ref))
 
 
-def _ids(values: pd.Series) -> np.ndarray:
-    """Person ids as strings ("" where missing), stripped."""
-    ids = values.fillna("").astype(str).to_numpy(dtype=object)
-    unique = pd.unique(ids)  # strip each distinct id once, not each row
-    stripped = [u.strip() for u in unique]
-    if all(a == b for a, b in zip(unique, stripped, strict=True)):
-        return ids
-    return pd.Series(ids).map(dict(zip(unique, stripped, strict=True))).to_numpy(dtype=object)
+#: The columns of :func:`combine_parts`'s input: one row per pair and load.
+PART_COLUMNS = ("a", "b", "base", "as_of", "channels", "day_list", "day_weights", "n", "last")
 
 
-def _placeholder(ids: np.ndarray) -> np.ndarray:
-    """Where ``ids`` is empty or a :data:`PLACEHOLDERS` value (any case)."""
-    unique = pd.unique(ids)
-    names = [u for u in unique if u.lower() in PLACEHOLDERS]
-    return pd.Series(ids).isin(names).to_numpy() if names else np.zeros(len(ids), dtype=bool)
+def combine_parts(parts: pd.DataFrame, *, half_life_days: float = HALF_LIFE_DAYS) -> pd.DataFrame:
+    r"""P(close) of each pair from the raw signals of several loads (mail, calendars).
+
+    ``parts`` has one row per pair ``a < b`` and load, with :data:`PART_COLUMNS`:
+    ``base`` (the amount before the multiplexity factor, decayed to that load's
+    reference date ``as_of``), ``channels``, ``day_list`` / ``day_weights`` (days met
+    since 1970-01-01 UTC, and each day's group weight), ``n`` and ``last``
+    (:func:`tie_signals` with ``with_days``). The loads add up as one log would: at the
+    latest ``as_of`` :math:`T`, each base decays by :math:`2^{-(T - as\_of)/h}` (exact,
+    for an exponential decay), a pair's amount is the sum times
+    :math:`1 + (k - 1)/2` for the union of its ``k`` channels, and the frequency is
+    taken over the union of the days (a day met in two loads counts once, with its
+    larger group weight). So one load alone gives :func:`derive_strengths`'s strengths,
+    and loading the same data again changes nothing.
+
+    Returns one row per pair: ``a``, ``b``, ``strength``, ``n`` (sum), ``last`` (latest),
+    ``channels`` (union, sorted).
+
+    >>> day = pd.Timestamp("2024-03-01", tz="UTC")
+    >>> mail = ("a", "b", 0.5, day, ["email"], [19783], [1.0], 1, day)
+    >>> meeting = ("a", "b", 60.0, day, ["meeting"], [19783], [1.0], 1, day)
+    >>> both = combine_parts(pd.DataFrame([mail, meeting], columns=PART_COLUMNS))
+    >>> both[["a", "b", "n"]].values.tolist(), both["channels"][0]
+    ([['a', 'b', 2]], ['email', 'meeting'])
+    """
+    half_life = check_half_life(half_life_days)
+    if len(parts) == 0:
+        return pd.DataFrame(columns=["a", "b", "strength", "n", "last", "channels"])
+    as_of = pd.DatetimeIndex(pd.to_datetime(parts["as_of"], utc=True)).as_unit("us").asi8
+    ref = int(as_of.max())
+    src, dst, people, _ = _people(parts["a"].astype(str), parts["b"].astype(str))
+    ia, ib = np.minimum(src, dst), np.maximum(src, dst)
+    pair, inverse = np.unique(ia * len(people) + ib, return_inverse=True)
+    pa, pb = pair // len(people), pair % len(people)
+    npairs = len(pair)
+    decay = np.exp2(-(ref - as_of) / 86400e6 / half_life)
+    base = np.bincount(inverse, parts["base"].to_numpy(dtype=np.float64) * decay, npairs)
+    union: list[set[str]] = [set() for _ in range(npairs)]
+    for i, chans in zip(inverse.tolist(), parts["channels"].tolist(), strict=True):
+        union[i].update(chans)
+    channels = [sorted(c) for c in union]
+    k = np.array([max(len(c), 1) for c in channels], dtype=np.float64)
+    x = base * (1.0 + (k - 1.0) / 2.0)
+    total = np.bincount(pa, x, len(people)) + np.bincount(pb, x, len(people))
+    lengths = parts["day_list"].map(len).to_numpy()
+    day_pair = np.repeat(inverse, lengths)
+    days = np.fromiter(itertools.chain.from_iterable(parts["day_list"]), dtype=np.int64)
+    weights = np.fromiter(itertools.chain.from_iterable(parts["day_weights"]), dtype=np.float64)
+    if len(days):
+        frequency, _, _ = _frequency(
+            day_pair,
+            pa,
+            pb,
+            days.astype(np.int64) * _DAY_US,
+            weights,
+            pd.Timestamp(ref, unit="us", tz="UTC"),
+            half_life,
+            len(people),
+        )
+    else:
+        frequency = np.zeros(npairs)
+    strength = np.clip(
+        probability_from_signals(_share(x, total[pa], total[pb]), frequency), FLOOR, 1.0
+    )
+    last = pd.DatetimeIndex(pd.to_datetime(parts["last"], utc=True)).as_unit("us").asi8
+    latest = np.full(npairs, np.iinfo(np.int64).min)
+    np.maximum.at(latest, inverse, last)
+    return pd.DataFrame(
+        {
+            "a": people[pa],
+            "b": people[pb],
+            "strength": strength,
+            "n": np.bincount(inverse, parts["n"].to_numpy(dtype=np.float64), npairs).astype(
+                np.int64
+            ),
+            "last": pd.to_datetime(latest, unit="us", utc=True),
+            "channels": channels,
+        }
+    )
 
 
-def _optional_str(frame: pd.DataFrame, name: str, n: int) -> np.ndarray:
+def _people(
+    source: pd.Series, target: pd.Series
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(source codes, target codes, people, nobody): each id stripped ("" where missing)
+    and coded by its rank in string order, so that comparing codes compares ids;
+    ``nobody[code]`` is true for "" and the :data:`PLACEHOLDERS` (any case)."""
+    n = len(source)
+    codes, uniques = pd.factorize(pd.concat([source, target], ignore_index=True))
+    names = [u.strip() if isinstance(u, str) else str(u).strip() for u in uniques]
+    names.append("")  # code -1: a missing value
+    people = np.array(sorted(set(names)), dtype=object)
+    rank = {name: i for i, name in enumerate(people)}
+    code = np.array([rank[name] for name in names], dtype=np.int64)[codes]
+    nobody = np.array([p.lower() in PLACEHOLDERS for p in people], dtype=bool)
+    return code[:n], code[n:], people, nobody
+
+
+def _codes(frame: pd.DataFrame, name: str, n: int) -> tuple[np.ndarray, list[str]]:
+    """A text column as codes into its sorted distinct values, stripped; code 0 is ""
+    (missing or empty, also when the column is absent)."""
     if name not in frame.columns:
-        return np.full(n, "", dtype=object)
-    return _ids(frame[name])
+        return np.zeros(n, dtype=np.int64), [""]
+    codes, uniques = pd.factorize(frame[name])
+    raw = [u.strip() if isinstance(u, str) else str(u).strip() for u in uniques]
+    raw.append("")
+    names = ["", *sorted(set(raw) - {""})]
+    rank = {value: i for i, value in enumerate(names)}
+    return np.array([rank[value] for value in raw], dtype=np.int64)[codes], names
 
 
-def _group_weight(frame: pd.DataFrame) -> np.ndarray:
-    """``1/(n - 1)`` for a row of a group of ``n`` participants; 1 without a group."""
-    weight = np.ones(len(frame))
+def _group_weight(
+    frame: pd.DataFrame, rows: np.ndarray, s: np.ndarray, d: np.ndarray
+) -> np.ndarray:
+    """``1/(n - 1)`` for a row of a group of ``n`` participants (all the people its
+    rows name); 1 without a group. ``rows`` are the frame's rows kept, ``s``, ``d``
+    their people's codes."""
+    weight = np.ones(len(rows))
     if "group" not in frame.columns:
         return weight
-    grouped = frame["group"].to_numpy() != ""
+    g = _codes(frame, "group", len(frame))[0][rows]
+    grouped = g > 0
     if grouped.any():
-        members = pd.concat(
-            [
-                frame.loc[grouped, ["group", "src"]].set_axis(["group", "id"], axis=1),
-                frame.loc[grouped, ["group", "dst"]].set_axis(["group", "id"], axis=1),
-            ]
-        )
-        size = members.groupby("group")["id"].nunique()
-        n = frame.loc[grouped, "group"].map(size).to_numpy(dtype=np.float64)
-        weight[grouped] = 1.0 / np.maximum(n - 1.0, 1.0)
+        width = int(max(s.max(), d.max())) + 1
+        gg = g[grouped]
+        members = np.unique(np.concatenate([gg * width + s[grouped], gg * width + d[grouped]]))
+        size = np.bincount(members // width, minlength=int(g.max()) + 1)
+        weight[grouped] = 1.0 / np.maximum(size[gg] - 1.0, 1.0)
     return weight
 
 
-def _without_duplicates(frame: pd.DataFrame, seconds: float) -> tuple[pd.DataFrame, int]:
-    """Drop the second logging of an interaction (same message id and pair; else same
-    pair, channel and direction, at most ``seconds`` apart); returns (rows, dropped)."""
-    has_id = (
-        frame["message"].to_numpy() != ""
-        if "message" in frame.columns
-        else np.zeros(len(frame), dtype=bool)
-    )
-    dup = np.zeros(len(frame), dtype=bool)
-    if has_id.any():
-        dup[has_id] = frame.loc[has_id].duplicated(["message", "pair"]).to_numpy()
-    rest = np.flatnonzero(~has_id)
-    if len(rest) > 1:
-        sub = frame[["pair", "chan", "undirected", "forward", "t"]].iloc[rest]
-        # one integer per (pair, channel, direction): 2 undirected, 0/1 directed
-        direction = np.where(sub["undirected"].to_numpy(), 2, sub["forward"].to_numpy())
-        channels = int(frame["chan"].max()) + 1
-        code = (sub["pair"].to_numpy() * channels + sub["chan"].to_numpy()) * 3 + direction
-        t = sub["t"].to_numpy()
-        order = np.lexsort((t, code))
-        same = code[order][1:] == code[order][:-1]
-        gap = np.diff(t[order]) / 1e6  # microseconds to seconds
-        close = np.concatenate([[False], same & (gap <= seconds)])
-        dup[rest[order[close]]] = True
-    return frame.loc[~dup].reset_index(drop=True), int(dup.sum())
+def _order(code: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """The order that sorts rows by ``code`` then ``t`` (one integer sort when the
+    combined key fits in 64 bits, else :func:`numpy.lexsort`)."""
+    n = len(code)
+    if n and (int(code.max()) + 1) * n < 2**62:
+        rank = np.empty(n, dtype=np.int64)
+        rank[np.argsort(t, kind="stable")] = np.arange(n)
+        return np.argsort(code * n + rank)
+    return np.lexsort((t, code))
+
+
+def _channel_lists(
+    c: np.ndarray, starts: np.ndarray, names: list[str]
+) -> tuple[list[list[str]], np.ndarray]:
+    """Each pair's channels (sorted names) and their number, from the rows' channel
+    codes ``c`` (rows sorted by pair, each pair starting at ``starts``)."""
+    if len(names) <= 62:
+        mask = np.bitwise_or.reduceat(np.left_shift(np.int64(1), c), starts)
+        distinct, inverse = np.unique(mask, return_inverse=True)
+        lists = [[nm for i, nm in enumerate(names) if m >> i & 1] for m in distinct.tolist()]
+    else:
+        pair = np.repeat(np.arange(len(starts)), np.diff(np.append(starts, len(c))))
+        combos = np.unique(pair * len(names) + c)
+        split = np.flatnonzero(np.diff(combos // len(names), prepend=-1))[1:]
+        per = [[names[i] for i in part] for part in np.split(combos % len(names), split)]
+        distinct_lists: dict[tuple[str, ...], int] = {}
+        inverse = np.array([distinct_lists.setdefault(tuple(p), len(distinct_lists)) for p in per])
+        lists = [list(p) for p in distinct_lists]
+    k = np.array([len(x) for x in lists], dtype=np.float64)[inverse]
+    return [list(lists[i]) for i in inverse.tolist()], k
 
 
 # ------------------------------------------------------------------------ the earlier model
@@ -554,7 +755,7 @@ def strength_from_signals(
     scale: float = SCALE,
     base: float = 0.0,
 ) -> np.ndarray:
-    """The earlier saturating strength in (0, 1], still used for LinkedIn messages.
+    """The earlier saturating strength in (0, 1] (the benchmarks' "old model").
 
     .. math:: x = w \\frac{1 + r}{2} \\big(1 + \\frac{k - 1}{2}\\big), \\quad
               s = \\max(\\epsilon, 1 - (1 - s_0) e^{-x/x_0})
@@ -564,7 +765,7 @@ def strength_from_signals(
     >>> s = strength_from_signals([1, 5, 15, 0], [0, 5, 15, 0], [1, 1, 2, 1])
     >>> [round(float(x), 3) for x in s]
     [0.049, 0.632, 0.989, 0.001]
-    >>> round(float(strength_from_signals(0, 0, 1, base=0.1)[0]), 3)  # LinkedIn: no messages
+    >>> round(float(strength_from_signals(0, 0, 1, base=0.1)[0]), 3)  # no interactions: the base
     0.1
     """
     w_ab = np.atleast_1d(np.asarray(w_ab, dtype=np.float64))
@@ -606,7 +807,7 @@ def derive_ties(
 ) -> Ties:
     """One tie per pair with the earlier saturating strength (:func:`strength_from_signals`).
 
-    Used for LinkedIn messages (``base`` 0.1). Each tie also carries ``interactions``,
+    The benchmarks' "old model". Each tie also carries ``interactions``,
     ``last_interaction`` (UTC) and, when the events name channels, ``channels``.
     """
     check_half_life(half_life_days)

@@ -45,10 +45,11 @@ A new person's id is readable: ``linkedin:<profile slug>`` (percent-encoding dec
 ``WORKS_AT``), ``title`` (the Position) and ``linkedin_keys``; where exports disagree
 the directory given last wins, and an empty cell never erases a value.
 
-Tie strength: the messages between the member and the connection go through the
-interaction model of :mod:`loaders.interactions` (frequency, recency, reciprocity;
-one channel) with base 0.1, so a connection with no messages is a weak tie of 0.1 and
-messages only make it stronger. Ties also get ``connected_on`` (a date),
+Tie strength, on the same scale as every derived strength (P(close), strong at 0.5): the
+messages between the member and the connection go through
+:func:`loaders.interactions.derive_strengths` (channel ``linkedin``, directed); a
+connection with no messages gets the prior :data:`DEFAULT_STRENGTH` (0.05), and messages
+only make it stronger (the larger of the two). Ties also get ``connected_on`` (a date),
 ``linkedin_messages`` and ``last_linkedin_message``. Dates without a time zone (2018)
 are taken as UTC.
 """
@@ -72,9 +73,8 @@ from powerconnect.engine.errors import InvalidInput, UsageError
 from powerconnect.engine.people import normalise_name, normalise_url
 from powerconnect.loaders.interactions import (
     HALF_LIFE_DAYS,
-    Interactions,
     count_after,
-    derive_ties,
+    derive_strengths,
     parse_timestamps,
 )
 from powerconnect.loaders.model import LoadSummary, People, Progress, Ties, canonical
@@ -97,8 +97,11 @@ __all__ = [
     "read_export",
 ]
 
-#: A LinkedIn connection alone is a weak tie.
-DEFAULT_STRENGTH = 0.1
+#: P(close) of a LinkedIn connection with no messages: a prior, not a fit. It sits below
+#: the weakest band of the model's calibration (of the high-school pairs given P < 0.1,
+#: 6% were close: ``bench/bench_strength.py``), since a connection is not even a logged
+#: contact; messages can only raise it (the strength is the larger of the two).
+DEFAULT_STRENGTH = 0.05
 CONNECTION_COLUMNS = ("First Name", "Last Name")
 #: The columns every messages layout has (2018 spells them ``From, To, Date``).
 MESSAGE_COLUMNS = ("FROM", "TO", "DATE")
@@ -677,26 +680,26 @@ def plan_linkedin(
     if events:
         timestamps = pd.DatetimeIndex([e[2] for e in events]).as_unit("us")
         after = count_after(timestamps, as_of)
-        derived = derive_ties(
-            Interactions(
-                np.array([e[0] for e in events], dtype=object),
-                np.array([e[1] for e in events], dtype=object),
-                timestamps,
-                np.full(len(events), "linkedin", dtype=object),
-                has_channels=False,
+        derived = derive_strengths(
+            pd.DataFrame(
+                {
+                    "source": [e[0] for e in events],
+                    "target": [e[1] for e in events],
+                    "timestamp": timestamps,
+                    "channel": "linkedin",
+                }
             ),
             half_life_days=half_life_days,
             as_of=as_of,
-            base=DEFAULT_STRENGTH,
             source="linkedin",
-        )
+        ).ties
         index = {pair: slot for slot, pair in enumerate(pairs)}
         assert derived.properties is not None
         for da, db_, s, dp in zip(
             derived.a, derived.b, derived.strength.tolist(), derived.properties, strict=True
         ):
             slot = index[(da, db_)]
-            strength[slot] = s
+            strength[slot] = max(s, DEFAULT_STRENGTH)
             extra[slot]["linkedin_messages"] = dp["interactions"]
             extra[slot]["last_linkedin_message"] = dp["last_interaction"]
     ca, cb = canonical(a, b)

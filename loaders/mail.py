@@ -56,7 +56,7 @@ from powerconnect.loaders.addresses import (
     read_aliases,
     write_people_and_ties,
 )
-from powerconnect.loaders.frames import interaction_frame, interaction_ties
+from powerconnect.loaders.frames import combined_interaction_ties, interaction_frame
 from powerconnect.loaders.interactions import HALF_LIFE_DAYS
 from powerconnect.loaders.model import Progress
 from powerconnect.loaders.tables import Problem, ProblemLog
@@ -87,6 +87,8 @@ KEPT = frozenset(
     }
 )
 REJECTS_HEADER = ["message"]
+#: The name of this loader's part of a tie's interaction signals (loaders.frames).
+LOAD = "mail"
 _HEADER = re.compile(rb"^[!-9;-~]+[ \t]*:")  # a header field name, then a colon
 _MSGID = re.compile(r"<([^<>\s]+)>")
 _ENVELOPE_DATE = re.compile(
@@ -497,7 +499,9 @@ def load_mail(
         addresses |= {m.sender[1] for m in messages if m.sender is not None}
         book.learn(db, addresses)
         frame, people, counts = mail_interactions(messages, book)
-        ties, after = interaction_ties(frame, half_life_days=half_life_days, as_of=as_of)
+        ties, after = combined_interaction_ties(
+            db, frame, LOAD, half_life_days=half_life_days, as_of=as_of
+        )
         return write_people_and_ties(
             db,
             people,

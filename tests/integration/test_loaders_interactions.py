@@ -5,7 +5,10 @@ Expected strengths are computed by hand from the model in ``loaders/interactions
 reference date 2024-03-10T00:00Z (the latest interaction), half-life 180 days; each row
 without a duration counts 1 minute times ``2^(-age/180)``; a pair's directed amount is
 scaled by ``(1 + r)/2`` and by ``1 + (k - 1)/2`` for ``k`` channels; the share is
-``sqrt(x/(240 + X_a) * x/(240 + X_b))`` and the strength ``sigmoid(5.13 + 1.12 ln share)``.
+``sqrt(x/(240 + X_a) * x/(240 + X_b))``; the frequency ``f`` is the pair's weighted days met
+over the less active one's weighted active days (1 for every pair of the fixture log: each
+pair met on all the days the less active of the two met anyone); the strength is
+``sigmoid(3.88 + 0.99 ln share + 1.04 f)``.
 """
 
 from __future__ import annotations
@@ -39,8 +42,8 @@ def ties_of(db: Database) -> dict[tuple[str, str], dict[str, Any]]:
     return {(r["a"], r["b"]): r["p"] for r in records}
 
 
-def p_close(share: float) -> float:
-    return 1 / (1 + math.exp(-(5.13 + 1.12 * math.log(share))))
+def p_close(share: float, frequency: float = 1.0) -> float:
+    return 1 / (1 + math.exp(-(3.88 + 0.99 * math.log(share) + 1.04 * frequency)))
 
 
 def fixture_strengths(half_life: float = 180.0) -> dict[tuple[str, str], float]:
@@ -346,9 +349,10 @@ def test_a_group_message_weighs_less_than_a_one_to_one(db: Database, tmp_path: P
     load_interactions(db, [log])
     ties = ties_of(db)
     # all-hands has 5 people: each tie 1/4 of a one-to-one. Amounts (one way, halved):
-    # ann-bob 1/8, ann-fay 1/2; ann's total 4/8 + 1/2 = 1
+    # ann-bob 1/8, ann-fay 1/2; ann's total 4/8 + 1/2 = 1. All on one day: ann and bob
+    # met that day only in the all-hands, so their frequency is its group weight, 1/4
     assert ties[("ann", "bob")]["strength"] == pytest.approx(
-        p_close(math.sqrt(0.125 / 241 * 0.125 / 240.125))
+        p_close(math.sqrt(0.125 / 241 * 0.125 / 240.125), 0.25)
     )
     assert ties[("ann", "fay")]["strength"] == pytest.approx(
         p_close(math.sqrt(0.5 / 241 * 0.5 / 240.5))

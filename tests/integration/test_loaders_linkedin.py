@@ -41,9 +41,9 @@ def ties_of(db: Database) -> dict[tuple[str, str], dict[str, Any]]:
     return {(r["a"], r["b"]): r["p"] for r in rows}
 
 
-def with_base(x: float) -> float:
-    """The model with LinkedIn's base 0.1: 1 - 0.9 exp(-x / 10)."""
-    return 1 - 0.9 * math.exp(-x / 10)
+def p_close(share: float, frequency: float) -> float:
+    """The P(close) model (loaders.interactions, COEFFICIENTS 2026-12-03), by hand."""
+    return 1 / (1 + math.exp(-(3.88 + 0.99 * math.log(share) + 1.04 * frequency)))
 
 
 def test_members_and_connections_become_people_and_ties(db: Database) -> None:
@@ -76,20 +76,29 @@ def test_members_and_connections_become_people_and_ties(db: Database) -> None:
     }
     # Reference date: the latest message, 2024-05-03 12:00Z. Ann and Bob's three messages
     # are in both exports and count once: ann->bob 2.125 and 0 days old, bob->ann 2.0833.
+    # Each message counts 2^(-age/180) (untimed: 1 minute); the directed amount is scaled
+    # by (1 + r)/2; Ann's total is her two ties' amounts. Ann met Bob on 05-01 and 05-03,
+    # Carla on 04-03: each pair met on every day the less active one was active
+    # (frequency 1). share = sqrt(x/(240 + X_a) * x/(240 + X_b)).
     w_ab = 2 ** (-2.125 / 180) + 1.0
     w_ba = 2 ** (-(2 + 2 / 24) / 180)
     r = 2 * min(w_ab, w_ba) / (w_ab + w_ba)
+    x_ab = (w_ab + w_ba) * (1 + r) / 2
+    x_ac = 2 ** (-30 / 180) * 0.5  # one message from Ann to Carla, 30 days old, unanswered
+    ann = x_ab + x_ac
     ab = ties[("linkedin:ann-lee", "linkedin:bob-stone")]
-    assert ab["strength"] == pytest.approx(with_base((w_ab + w_ba) * (1 + r) / 2))
+    share_ab = math.sqrt(x_ab / (240 + ann) * x_ab / (240 + x_ab))
+    assert ab["strength"] == pytest.approx(p_close(share_ab, 1.0))
     assert ab["linkedin_messages"] == 3
     assert ab["last_linkedin_message"].to_native() == datetime(2024, 5, 3, 12, tzinfo=UTC)
     assert ab["connected_on"].to_native() == date(2021, 3, 12)
     assert ab["source"] == "linkedin"
     # one message from Ann to Carla, 30 days old, never answered
     ac = ties[("linkedin:ann-lee", "linkedin:carla-diaz")]
-    assert ac["strength"] == pytest.approx(with_base(2 ** (-30 / 180) * 0.5))
-    # no messages: a weak tie
-    assert ties[("linkedin:ann-lee", "linkedin:dev-patel")]["strength"] == 0.1
+    share_ac = math.sqrt(x_ac / (240 + ann) * x_ac / (240 + x_ac))
+    assert ac["strength"] == pytest.approx(max(p_close(share_ac, 1.0), 0.05))
+    # no messages: the prior for a bare connection, loaders.linkedin.DEFAULT_STRENGTH
+    assert ties[("linkedin:ann-lee", "linkedin:dev-patel")]["strength"] == 0.05
     assert ties[("linkedin:bob-stone", "linkedin:frank-ng")]["linkedin_messages"] == 0
 
 
@@ -159,7 +168,7 @@ def test_an_explicit_strength_wins_over_linkedin(db: Database, tmp_path: Path) -
     load_csv(db, None, ties, create_missing=True)
     load_linkedin(db, [ANN, BOB])
     tie = ties_of(db)[("linkedin:ann-lee", "linkedin:dev-patel")]
-    assert (tie["strength"], tie.get("source"), tie["strength_linkedin"]) == (0.9, None, 0.1)
+    assert (tie["strength"], tie.get("source"), tie["strength_linkedin"]) == (0.9, None, 0.05)
 
 
 # ------------------------------------------------------------------ real layouts

@@ -82,8 +82,10 @@ def test_introduce_and_recommend_take_any_form(nora: Database, cli_env: dict[str
     assert "linkedin:priya-raman" in result.stdout and "linkedin:sam-oneill" in result.stdout
     # the name reaches recommend as Nora's id (she, the member, has no organization)
     with pytest.raises(UsageError, match="^linkedin:nora-quill has no organization"):
-        recommend_database(nora, person="Nora Quill", strong=0.1, write=False)
-    run = recommend_database(nora, person="José Ruiz", strong=0.1, write=False)
+        recommend_database(nora, person="Nora Quill", strong=0.05, write=False)
+    # strong=0.05: every LinkedIn connection counts (a connection without messages gets
+    # the prior loaders.linkedin.DEFAULT_STRENGTH, 0.05)
+    run = recommend_database(nora, person="José Ruiz", strong=0.05, write=False)
     # Nora, José's one contact, can introduce him to her three other connections, each
     # in another organization and none tied to him
     assert sorted((i.broker, i.a, i.c) for i in run.introductions) == [

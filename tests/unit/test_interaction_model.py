@@ -4,7 +4,9 @@ Expected numbers are computed by hand in each test from the model's documented f
 each row counts its minutes (or ``UNTIMED_MINUTES`` = 1 without a duration) times
 ``2^(-age/h)`` times ``1/(n - 1)`` for a group of ``n``; the directed part of a pair's
 amount is scaled by ``(1 + r)/2``; the share is
-``sqrt(x/(240 + X_a) * x/(240 + X_b))``; P(close) = sigmoid(5.13 + 1.12 ln share).
+``sqrt(x/(240 + X_a) * x/(240 + X_b))``; the frequency is the pair's recency-weighted
+days met over the less active one's weighted active days; P(close) =
+sigmoid(3.88 + 0.99 ln share + 1.04 frequency).
 """
 
 from __future__ import annotations
@@ -19,7 +21,9 @@ import pytest
 from powerconnect.engine.errors import UsageError
 from powerconnect.loaders.interactions import (
     COEFFICIENTS,
+    PART_COLUMNS,
     SHARE_PRIOR_MINUTES,
+    combine_parts,
     derive_strengths,
     tie_signals,
 )
@@ -33,9 +37,9 @@ def frame(rows: list[tuple], columns: tuple[str, ...] = ("source", "target", "ti
     return df
 
 
-def p_close(share: float) -> float:
-    b0, bs = COEFFICIENTS
-    return 1 / (1 + math.exp(-(b0 + bs * math.log(share))))
+def p_close(share: float, frequency: float = 1.0) -> float:
+    b0, bs, bf = COEFFICIENTS
+    return 1 / (1 + math.exp(-(b0 + bs * math.log(share) + bf * frequency)))
 
 
 def by_pair(df: pd.DataFrame, **kw) -> dict[tuple[str, str], pd.Series]:
@@ -44,7 +48,7 @@ def by_pair(df: pd.DataFrame, **kw) -> dict[tuple[str, str], pd.Series]:
 
 
 def test_the_coefficients_and_prior_are_the_documented_ones() -> None:
-    assert COEFFICIENTS == (5.13, 1.12)
+    assert COEFFICIENTS == (3.88, 0.99, 1.04)
     assert SHARE_PRIOR_MINUTES == 240.0
 
 
@@ -56,7 +60,7 @@ def test_strength_by_hand_for_a_timed_undirected_pair() -> None:
     )
     ties = derive_strengths(df, undirected_channels=["contact"], now=NOW).ties
     got = dict(zip(zip(ties.a, ties.b, strict=True), ties.strength, strict=True))
-    # totals: a 80, b 60, c 20 minutes
+    # totals: a 80, b 60, c 20 minutes; everyone active on one day, so frequency 1
     ab = math.sqrt(60 / (240 + 80) * 60 / (240 + 60))
     ac = math.sqrt(20 / (240 + 80) * 20 / (240 + 20))
     assert got[("a", "b")] == pytest.approx(p_close(ab))
@@ -157,3 +161,107 @@ def test_strength_is_a_probability_that_grows_with_the_share() -> None:
     # share 0.5 / (240 + 0.5)
     assert s[0] == pytest.approx(p_close(0.5 / 240.5))
     assert np.all((s > 0) & (s < 1))
+
+
+def test_frequency_is_the_days_met_over_the_less_active_ones_days() -> None:
+    # a is active on 01-01, 01-02 and 01-04 (ages 3, 2, 0 at the reference date 01-04),
+    # b on 01-02, 01-03 and 01-04 (ages 2, 1, 0), c on 01-04 only. a-b met on 01-02 and
+    # 01-04, a-c on 01-04. Half-life 30 days, w(age) = 2^(-age/30):
+    # f_ab = (w(2) + w(0)) / min(w(3) + w(2) + w(0), w(2) + w(1) + w(0)), a's being the
+    # smaller (the older day weighs less); f_ac = w(0) / min(.., w(0)) = 1
+    df = frame(
+        [
+            ("a", "d", "2024-01-01T10:00"),
+            ("a", "b", "2024-01-02T10:00"),
+            ("b", "d", "2024-01-03T10:00"),
+            ("a", "b", "2024-01-04T10:00"),
+            ("a", "c", "2024-01-04T11:00"),
+        ]
+    )
+    got = by_pair(df, half_life_days=30)
+
+    def w(age: int) -> float:
+        return 2 ** (-age / 30)
+
+    assert got[("a", "b")].frequency == pytest.approx((w(2) + w(0)) / (w(3) + w(2) + w(0)))
+    assert got[("a", "b")].days == 2
+    assert got[("a", "c")].frequency == pytest.approx(1.0)
+    ties = derive_strengths(df, half_life_days=30, now=NOW).ties
+    s = dict(zip(zip(ties.a, ties.b, strict=True), ties.strength, strict=True))
+    ab = got[("a", "b")]
+    assert s[("a", "b")] == pytest.approx(p_close(ab.share, ab.frequency))
+
+
+def test_a_day_met_only_in_a_group_counts_one_over_the_others() -> None:
+    # a and b meet one to one on 01-01 and only in a meeting of 5 on 01-02: the group
+    # day counts 1/4 (its rows' largest group weight), both are active on both days
+    cols = ("source", "target", "timestamp", "group")
+    df = frame(
+        [("a", "b", "2024-01-01T10:00", "")]
+        + [(x, y, "2024-01-02T10:00", "g") for x, y in ("ab", "ac", "ad", "ae")],
+        cols,
+    )
+    ab = by_pair(df, half_life_days=1e9)[("a", "b")]
+    assert ab.frequency == pytest.approx((1 + 1 / 4) / 2)
+
+
+def parts_of(df: pd.DataFrame, **kw) -> pd.DataFrame:
+    signals, _, ref = tie_signals(df, now=NOW, with_days=True, **kw)
+    return signals.assign(as_of=ref)[list(PART_COLUMNS)]
+
+
+def test_two_loads_combine_to_what_one_load_of_both_gives() -> None:
+    # the combination's rule (combine_parts): bases decayed to the latest reference
+    # date and summed, multiplexity over the union of channels, frequency over the union
+    # of days; mail is directed, meetings are not, so the sum of the two loads' bases is
+    # exactly the one-load amount, and the strengths must agree to rounding
+    cols = ("source", "target", "timestamp", "channel", "group", "duration")
+    mail = frame(
+        [
+            ("a", "b", "2024-01-02T09:00", "email", "m1", None),
+            ("b", "a", "2024-01-03T09:00", "email", "m2", None),
+            ("a", "c", "2024-01-03T10:00", "email", "m3", None),
+            ("a", "d", "2024-01-03T10:00", "email", "m3", None),
+        ],
+        cols,
+    )
+    meetings = frame(
+        [
+            ("a", "b", "2024-01-05T09:00", "meeting", "e1", 3600.0),
+            ("a", "c", "2024-01-05T09:00", "meeting", "e1", 3600.0),
+            ("b", "c", "2024-01-05T09:00", "meeting", "e1", 3600.0),
+            ("c", "e", "2024-01-08T09:00", "meeting", "e2", 1800.0),
+        ],
+        cols,
+    )
+    both = pd.concat([mail, meetings], ignore_index=True)
+    one = derive_strengths(both, undirected_channels=["meeting"], now=NOW).ties
+    parts = pd.concat(
+        [parts_of(mail), parts_of(meetings, undirected_channels=["meeting"])], ignore_index=True
+    )
+    combined = combine_parts(parts)
+    assert list(zip(combined["a"], combined["b"], strict=True)) == list(
+        zip(one.a, one.b, strict=True)
+    )
+    assert combined["strength"].to_numpy() == pytest.approx(one.strength, rel=1e-12)
+    assert combined["channels"].tolist()[0] == ["email", "meeting"]
+    # the same load twice is not counted twice: the loader replaces a load's own part
+    assert combine_parts(parts_of(mail))["strength"].to_numpy() == pytest.approx(
+        derive_strengths(mail, now=NOW).ties.strength, rel=1e-12
+    )
+
+
+def test_a_row_with_a_message_id_between_two_copies_does_not_hide_them() -> None:
+    # the call at 10:00:00 and its copy 4 s later are one interaction even with an
+    # e-mail (with a message id) on the same pair and channel between them
+    cols = ("source", "target", "timestamp", "channel", "message_id")
+    df = frame(
+        [
+            ("a", "b", "2024-01-01T10:00:00", "call", ""),
+            ("a", "b", "2024-01-01T10:00:02", "call", "<x>"),
+            ("a", "b", "2024-01-01T10:00:04", "call", ""),
+        ],
+        cols,
+    )
+    derived = derive_strengths(df, now=NOW)
+    assert derived.left_out == {"duplicate": 1}
