@@ -69,7 +69,7 @@ class Network:
     groups: np.ndarray | None  # int codes aligned with graph.ids, -1 = unknown; None = detect
     group_names: list[str]
     #: Share of the ties whose strength is the interactions model's P(close) (source
-    #: 'interactions'); :func:`engine.ranking.auto_strong` uses it.
+    #: 'interactions' or 'linkedin'); :func:`engine.ranking.auto_strong` uses it.
     calibrated: float = 0.0
 
 

@@ -68,9 +68,11 @@ distribution:
 
 1. *Calibrated strengths: 0.5.* A strength derived from interaction logs
    (``load-interactions``, ``load-mail``, ``load-calendar``; the tie's
-   ``source`` is ``'interactions'``) is the interactions model's estimated
-   probability that the tie is close (:mod:`loaders.interactions`, calibrated
-   on a friendship survey). Granovetter's (1973) strong tie is a close one, so
+   ``source`` is ``'interactions'``) or from a LinkedIn export (``load-linkedin``,
+   source ``'linkedin'``: its messages through the same model, a connection
+   without messages at the model's low prior) is the interactions model's
+   estimated probability that the tie is close (:mod:`loaders.interactions`,
+   calibrated on a friendship survey). Granovetter's (1973) strong tie is a close one, so
    a tie is strong when it is as likely close as not: ``CLOSE_PROBABILITY``
    (0.5, the loader's ``STRONG_PROBABILITY``). This applies when at least
    ``CALIBRATED_MAJORITY`` (half) of the ties carry such a strength
@@ -78,14 +80,14 @@ distribution:
    Neo4j), whatever share of ties it leaves strong (``bench/bench_real.py``
    prints the share on three public message logs, between an eighth and a
    quarter); when it leaves too few, ``rank`` warns.
-2. *Other strengths (a ties file, LinkedIn): the upper quartile.* Their
+2. *Other strengths (a ties file): the upper quartile.* Their
    scale is the user's, so the threshold is the strength below which three
    quarters of the ties fall (numpy's ``"lower"`` quantile, an actual
    strength): Granovetter (1973) leaves the cut-off to the data, and Onnela
    et al. (2007) split ties by their weight percentile because absolute
    strengths depend on how they were measured. When that quantile is the
-   weakest strength of all but some ties are stronger (LinkedIn connections
-   without messages, a ties file of mostly 1s and a few 2s), the next
+   weakest strength of all but some ties are stronger (a ties file of mostly
+   1s and a few 2s), the next
    strength up is used: a quantile cannot cut inside a level, and the weakest
    level is weak whenever there is a stronger one. When all ties are equally
    strong (a plain, unweighted network) every tie is strong. The result is
@@ -285,8 +287,8 @@ def auto_strong(g: TieGraph, calibrated: float = 0.0) -> float:
     ...                          ("d", "e", 0.9)])
     >>> auto_strong(g), auto_strong(g, calibrated=1.0)
     (0.3, 0.5)
-    >>> linkedin = TieGraph.from_edges([("a", x, 0.1) for x in "bcdefg"] + [("b", "c", 0.4)])
-    >>> auto_strong(linkedin)  # six of seven at the weakest level: the next one up
+    >>> levels = TieGraph.from_edges([("a", x, 0.2) for x in "bcdefg"] + [("b", "c", 0.4)])
+    >>> auto_strong(levels)  # six of seven at the weakest level: the next one up
     0.4
     """
     if g.m == 0:
@@ -366,7 +368,7 @@ def rank(
         Name of group ``k`` at position ``k``; defaults to ``"group k"``.
     calibrated : float, optional
         Share of the ties whose strength is the interactions model's P(close)
-        (their ``source`` is ``'interactions'``); :func:`auto_strong` uses it
+        (their ``source`` is ``'interactions'`` or ``'linkedin'``); :func:`auto_strong` uses it
         when ``strong`` is ``None``.
 
     Returns

@@ -57,7 +57,7 @@ RANK_TABLE_COLUMNS = [
     show_default=True,
     type=StrongThreshold(),
     help="A tie at least this strong counts as strong; 'auto' derives the threshold from "
-    "the strengths: 0.5 when most are derived from interactions (P(close)), else their "
+    "the strengths: 0.5 when most are derived from interactions or LinkedIn (P(close)), else their "
     "upper quartile, between 0.1 and 0.5.",
 )
 @click.option(

@@ -364,3 +364,18 @@ def test_a_bad_row_names_file_and_line_and_skip_invalid_loads_the_rest(
     assert "people: 4 created" in loaded.stdout and "1 rejected" in loaded.stdout
     rejects = (export / "Connections.rejected.csv").read_text(encoding="utf-8")
     assert rejects.splitlines()[1].startswith("5,Connected On 'someday'")
+
+
+def test_rank_reads_linkedin_strengths_as_p_close_and_takes_even_odds(
+    db: Database, cli_env: dict[str, str]
+) -> None:
+    # load-linkedin's strengths are on the interactions model's P(close) scale (messages
+    # through derive_strengths, a bare connection at its prior 0.05), so --strong auto
+    # takes 0.5 as for a message log, not the quartile rule for a ties file of any scale.
+    loaded = CliRunner().invoke(main, ["load-linkedin", str(ANN), str(BOB)], env=cli_env)
+    assert loaded.exit_code == 0, loaded.output
+    result = CliRunner().invoke(main, ["rank", "--top", "1"], env=cli_env)
+    assert result.exit_code == 0, result.output
+    assert "strong threshold 0.5 derived from the strengths (--strong auto: strengths are" in (
+        result.stderr
+    )
