@@ -66,7 +66,7 @@ message), so a strength is the model's P(close); ``rank`` is told so (``calibrat
 it learns it from each tie's ``source`` in Neo4j. The other networks carry explicit
 strengths, as from a ties file.
 
-Measured 2026-12-03 13:22 (2-core VM; defaults). On every network the top 20 is the same
+Measured 2026-12-03 14:06 (2-core VM; defaults; the strength model with its frequency term). On every network the top 20 is the same
 for seeds 0-4 and five row orders, no mega connector ranks above a power connector, and
 at most one in five is labelled power connector::
 
@@ -77,13 +77,13 @@ at most one in five is labelled power connector::
     karate                34/78        0.5 (27%)       33              33 1       0/1
     les-miserables        77/254       0.129 (28%)     Marius (power)  Valjean 5  4/1
     lazega                71/1008      0.5 (60%)       54 (power)      -          14/0
-    collegemsg            1899/13838   0.5 (13%)       1624 (power)    -          205/91
-    email-eu-core         816/7754     0.5 (25%)       18 (power)      -          158/23
-    dnc                   1866/4384    0.5 (16%)       1369 (power)    -          16/70
+    collegemsg            1899/13838   0.5 (7%)        557 (power)     -          72/96
+    email-eu-core         816/7754     0.5 (17%)       18 (power)      -          91/30
+    dnc                   1866/4384    0.5 (15%)       1369 (power)    -          12/78
 
 With the earlier strength model (``derive_ties``) the logs got the quartile threshold:
 CollegeMsg 0.186, email-Eu-core 0.371, DNC 0.311 (25% of ties each), 8, 146 and 37 power
-connectors, DNC's #1 the person with the most ties (402; 89% weak under P(close)).
+connectors, DNC's #1 the person with the most ties (402; a mega connector, 16th, under P(close)).
 
 Run from the repository root (about 6 s)::
 
