@@ -66,9 +66,10 @@ message), so a strength is the model's P(close); ``rank`` is told so (``calibrat
 it learns it from each tie's ``source`` in Neo4j. The other networks carry explicit
 strengths, as from a ties file.
 
-Measured 2026-12-03 14:06 (2-core VM; defaults; the strength model with its frequency term). On every network the top 20 is the same
-for seeds 0-4 and five row orders, no mega connector ranks above a power connector, and
-at most one in five is labelled power connector::
+Measured 2026-12-03 14:06 (2-core VM; defaults; the strength model with its frequency
+term). On every network the top 20 is the same for seeds 0-4 and five row orders, no mega
+connector ranks above a power connector, and at most one in five is labelled power
+connector::
 
     network               people/ties  strong (share)  #1 (role)       broker     power/mega
     florentine-marriage   15/20        0.5 (100%)      Medici (power)  Medici 1   2/0
