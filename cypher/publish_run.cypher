@@ -1,7 +1,7 @@
-// publish_run: makes the ranking run $id, staged by write_scores (pc_next_* properties), the
-// current one, in one small transaction: the :Run node(s) of the previous run are replaced by
-// this one. Until then readers see the previous run whole; after it, settle_run moves the
-// staged values into pc_*, and every reader of powerconnect settles first, so it never sees a
+// publish_run: makes the ranking run $id, staged by write_scores (:RunPart nodes), the current
+// one, in one small transaction: the :Run node(s) of the previous run are replaced by this one.
+// Until then readers see the previous run whole; after it, settle_run writes the staged values
+// onto the people (pc_*), and every reader of powerconnect settles first, so it never sees a
 // mix (Browser's saved queries show only the people whose pc_run is the :Run's id).
 // Returns one row: id, at. Parameters: $id (string), $parameters (JSON string of the
 //   options), $strong (number), $group_by (string or null), $people (int), $ties (int).

@@ -20,23 +20,21 @@ import json
 import math
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from powerconnect.engine.db import Database, Progress
+from powerconnect.engine.db import Batch, Database, Progress
 from powerconnect.engine.errors import UsageError
 from powerconnect.engine.graph import TieGraph
 from powerconnect.engine.people import resolve_person
 from powerconnect.engine.ranking import rank
 
 READ_CHUNK = 1_000  # people per record when reading the network
-#: People per transaction when writing results. Staging (pc_next_*) doubles the properties of
-#: each person until settle_run: 20k people per transaction then exceeded the transaction
-#: memory of a 1 GB heap at 50k people; 5k did not (measured 2026-12-03).
+#: People per :RunPart, hence per transaction when the results are settled onto the people.
 WRITE_BATCH = 5_000
 SCORE_COLUMNS = [
     "rank",
@@ -216,6 +214,56 @@ def rank_database(
     )
 
 
+#: The result columns staged for a run (each an array on a :RunPart; see :func:`result_parts`)
+#: and how each is stored: as integers, as floats (NaN for none) or as strings.
+INT_COLUMNS = ["rank", "strong_ties", "weak_ties", "groups_bridged", "open_pairs", "simmelian_ties"]
+FLOAT_COLUMNS = ["score", "constraint", "effective_size", "efficiency", "hierarchy"]
+
+
+def score_tiers(score: np.ndarray) -> list[str]:
+    """Each score as a share of the run's best score, in quarters: ``top`` (at least 3/4 of
+    the best), ``high`` (1/2), ``mid`` (1/4), ``low`` (above 0), and ``""`` for no score
+    (0 or NaN).
+
+    >>> score_tiers(np.array([0.8, 0.5, 0.3, 0.1, 0.0, np.nan]))
+    ['top', 'high', 'mid', 'low', '', '']
+    """
+    score = np.asarray(score, dtype=np.float64)
+    scored = score > 0  # False for 0 and NaN: no score, no tier
+    best = float(score[scored].max()) if scored.any() else 0.0
+    tier = np.select(
+        [score >= 0.75 * best, score >= 0.5 * best, score >= 0.25 * best],
+        ["top", "high", "mid"],
+        default="low",
+    )
+    return np.where(scored, tier, "").tolist()
+
+
+def result_parts(table: pd.DataFrame, part_size: int) -> Iterator[Batch]:
+    """What a ranking run stores, as ``write_scores`` stages it: ``table`` (one row per person,
+    with ``id`` and :data:`SCORE_COLUMNS`) cut into parts of ``part_size`` people, each one
+    :data:`~engine.db.Batch` holding one map: ``part`` (its number from 0), ``ids`` and one array
+    per column at the same positions, plus ``score_tier`` (:func:`score_tiers`). Arrays hold no
+    nulls: a missing number is NaN (stored as null by ``settle_run``), no tier is ``""``.
+
+    ``settle_run`` then writes each person's values as ``pc_<column>`` properties (null for
+    NaN) with ``pc_run``, the role label and the score-tier label: the layout any writer of
+    results must follow (stage parts, ``publish_run``, ``settle_run``).
+    """
+    columns: dict[str, list[Any]] = {"ids": [str(i) for i in table["id"].tolist()]}
+    for column in SCORE_COLUMNS:
+        if column in INT_COLUMNS:
+            columns[column] = np.asarray(table[column], dtype=np.int64).tolist()
+        elif column in FLOAT_COLUMNS:
+            columns[column] = np.asarray(table[column], dtype=np.float64).tolist()
+        else:
+            columns[column] = table[column].tolist()
+    columns["score_tier"] = score_tiers(table["score"].to_numpy(dtype=np.float64))
+    for part, start in enumerate(range(0, len(table), part_size)):
+        chunk = {name: values[start : start + part_size] for name, values in columns.items()}
+        yield [{"part": part} | chunk], len(chunk["ids"])
+
+
 def write_results(
     db: Database,
     table: pd.DataFrame,
@@ -230,36 +278,20 @@ def write_results(
     person is ranked in each run) and record the ``:Run``.
 
     Nothing of the run is visible until it is complete: the results are first staged under
-    the run id in batches of ``batch_size`` (default :data:`WRITE_BATCH`; ``write_scores``;
-    ``progress`` gets each call's count of people), then ``publish_run`` makes this run the
-    ``:Run`` in one small transaction, then :func:`settle` moves the staged values in. A rank
-    stopped before ``publish_run`` leaves the previous run whole; one stopped after it is
-    settled by the next reader (:func:`settle`).
+    the run id, as :RunPart nodes of ``batch_size`` people (default :data:`WRITE_BATCH`;
+    :func:`result_parts`, ``write_scores``; ``progress`` gets each call's count of people),
+    then ``publish_run`` makes this run the ``:Run`` in one small transaction, then
+    :func:`settle` writes the staged values onto the people. A rank stopped before
+    ``publish_run`` leaves the previous run whole (its parts are dropped by the next rank);
+    one stopped after it is settled by the next reader (:func:`settle`).
 
-    Each row also carries ``score_tier``, the score as a share of this run's best score, in
-    quarters: ``top`` (at least 3/4 of the best), ``high`` (1/2), ``mid`` (1/4), ``low``
-    (above 0), and null for people with no score. ``write_scores`` turns it into the
-    labels :ScoreTop, :ScoreHigh, :ScoreMid and :ScoreLow, which size people in Neo4j
-    Browser (``cypher/browser/powerconnect.grass``).
+    The score tier (:func:`score_tiers`) becomes the labels :ScoreTop, :ScoreHigh, :ScoreMid
+    and :ScoreLow, which size people in Neo4j Browser (``cypher/browser/powerconnect.grass``).
     """
-    score = table["score"].to_numpy(dtype=np.float64)
-    scored = score > 0  # False for 0 and NaN: no score, no tier
-    best = float(score[scored].max()) if scored.any() else 0.0
-    tier = np.select(
-        [score >= 0.75 * best, score >= 0.5 * best, score >= 0.25 * best],
-        ["top", "high", "mid"],
-        default="low",
-    )
-    rows = [
-        {str(key): _plain(value) for key, value in row.items()}
-        | {"score_tier": str(t) if has_score else None}
-        for row, t, has_score in zip(
-            table[["id", *SCORE_COLUMNS]].to_dict("records"), tier, scored, strict=True
-        )
-    ]
     size = batch_size or WRITE_BATCH
-    settle(db, batch=size)  # a run published but not settled: its staged values go in first
-    db.write_batches("write_scores", rows, batch_size=size, progress=progress, run=run_id)
+    settle(db)  # a run published but not settled: its staged values go in first
+    db.write("drop_run_parts")  # parts of runs stopped before they were published
+    db.run_batches("write_scores", result_parts(table, size), progress=progress, run=run_id)
     record = db.write(
         "publish_run",
         id=run_id,
@@ -269,21 +301,21 @@ def write_results(
         people=len(table),
         ties=ties,
     )[0]
-    settle(db, batch=size)
+    settle(db)
     return str(record["at"])
 
 
-def settle(db: Database, *, batch: int | None = None) -> None:
-    """Finish what a ranking run stopped after ``publish_run`` left: move the values staged
-    for the current ``:Run`` into each person's ``pc_*`` properties and labels
-    (``settle_run``, ``batch`` people per transaction; default :data:`WRITE_BATCH`).
+def settle(db: Database) -> None:
+    """Finish what a ranking run stopped after ``publish_run`` left: write the values staged
+    for the current ``:Run`` onto the people, one :RunPart per transaction (``settle_run``).
 
-    Every reader of the results calls it first (``report``, ``introduce``, ``recommend``),
-    so none sees a mix of two runs; when there is nothing to settle it only reads.
+    Every reader of the results calls it first (``report``, ``explain``, ``introduce``,
+    ``recommend``), so none sees a mix of two runs; when there is nothing to settle it only
+    reads.
     """
     row = db.query("intro_context")[0]
     if row["run_id"] is not None:
-        db.run_auto_commit("settle_run", id=row["run_id"], batch=batch or WRITE_BATCH)
+        db.run_auto_commit("settle_run", id=row["run_id"])
 
 
 def _plain(value: Any) -> Any:
@@ -353,6 +385,7 @@ def explain_person(db: Database, person_id: str, *, limit: int = 25) -> PersonRa
     and explanation (``explain_person``), and up to ``limit`` of the structural holes they
     span at the run's strong threshold and groups (``strong_open_pairs``). ``person_id`` may
     also be a LinkedIn profile URL, an e-mail or a name (:func:`engine.people.resolve_person`)."""
+    settle(db)  # a ranking run stopped after it was published: finish it first
     person_id = resolve_person(db, person_id)
     rows = db.query("explain_person", id=person_id)
     if not rows:

@@ -88,6 +88,8 @@ DETECTION_RESTARTS = 4
 #: :func:`merge_tied_communities` joins two communities when the density of strong ties
 #: between them is at least this share of the density inside the sparser of the two.
 MERGE_DENSITY_SHARE = 0.4
+#: Sweeps of label propagation at most (:func:`detect_communities`).
+DETECTION_MAX_SWEEPS = 20
 
 # Relative tolerance under which two label weights count as tied in label
 # propagation (sums of the same strengths in a different order differ by ulps).
@@ -159,6 +161,16 @@ def _greedy_coloring(
         color[winners] = pick[winners]
 
 
+def _slots_of(nodes: np.ndarray, start: np.ndarray) -> np.ndarray:
+    """The slots ``start[v] .. start[v + 1] - 1`` of every node ``v`` in ``nodes``, concatenated."""
+    first, count = start[nodes], start[nodes + 1] - start[nodes]
+    total = int(count.sum())
+    if total == 0:
+        return np.zeros(0, dtype=np.int64)
+    offset = np.repeat(first - np.cumsum(count) + count, count)
+    return offset + np.arange(total, dtype=np.int64)
+
+
 def _best_labels(
     ego: np.ndarray,
     labels_of_alter: np.ndarray,
@@ -188,7 +200,11 @@ def _best_labels(
 
 
 def detect_communities(
-    g: TieGraph, *, strong: float | None = None, seed: int = 0, max_iter: int = 20
+    g: TieGraph,
+    *,
+    strong: float | None = None,
+    seed: int = 0,
+    max_iter: int = DETECTION_MAX_SWEEPS,
 ) -> np.ndarray:
     r"""Communities by weighted label propagation (Raghavan, Albert and Kumara 2007).
 
@@ -235,22 +251,38 @@ def detect_communities(
     >>> detect_communities(g).tolist()
     [2, 0, 0, 0, 1, 1, 1]
     """
-    n = g.n
+    return _propagate(*_slots(g, strong), g.n, seed=seed, max_iter=max_iter)
+
+
+def _slots(g: TieGraph, strong: float | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(ego, alter, weight)``: both ends of each tie (of strength at least ``strong``), in
+    the order of :attr:`TieGraph.csr` (by ego, then alter), without building the whole CSR."""
+    keep = slice(None) if strong is None else g.strength >= strong
+    src, dst, w = g.src[keep], g.dst[keep], g.strength[keep]
+    ego, alter = np.concatenate([src, dst]), np.concatenate([dst, src])
+    order = np.lexsort((alter, ego))
+    return ego[order], alter[order], np.concatenate([w, w])[order]
+
+
+def _propagate(
+    ego: np.ndarray, alter: np.ndarray, weight: np.ndarray, n: int, *, seed: int, max_iter: int
+) -> np.ndarray:
+    """:func:`detect_communities` on the slots of :func:`_slots`."""
     rng = np.random.default_rng(seed)
-    csr = g.csr
-    ego = np.repeat(np.arange(n, dtype=np.int64), np.diff(csr.indptr))
-    alter = csr.indices.astype(np.int64)
-    weight = csr.weights
-    if strong is not None:
-        keep = weight >= strong
-        ego, alter, weight = ego[keep], alter[keep], weight[keep]
     labels = np.arange(n, dtype=np.int64)
     if len(ego):
         color = _greedy_coloring(ego, alter, n, rng)
+        # Each node's neighbours (ego is sorted here), to wake them when its label changes.
+        neighbour_start = np.searchsorted(ego, np.arange(n + 1))
+        neighbours = alter
         # Group slots by their ego's color (stable: egos stay sorted inside).
         by_color = np.argsort(color[ego], kind="stable")
         ego, alter, weight = ego[by_color], alter[by_color], weight[by_color]
         bounds = np.searchsorted(color[ego], np.arange(int(color.max()) + 2))
+        # A node none of whose neighbours changed label since it last chose keeps its label
+        # (it chose one of the heaviest, and those sums are the same), so only "awake" nodes
+        # are evaluated: the same labels, sweep for sweep, as evaluating every node.
+        awake = np.ones(n, dtype=bool)
         for _ in range(max_iter):
             priority = rng.permutation(n)
             label_of_priority = np.empty(n, dtype=np.int64)
@@ -259,16 +291,19 @@ def detect_communities(
             for lo, hi in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
                 if lo == hi:
                     continue
-                nodes, new = _best_labels(
-                    ego[lo:hi],
-                    labels[alter[lo:hi]],
-                    weight[lo:hi],
-                    labels,
-                    priority,
-                    label_of_priority,
-                )
-                changed += int(np.count_nonzero(new != labels[nodes]))
+                e, a, w = ego[lo:hi], alter[lo:hi], weight[lo:hi]
+                pick = awake[e]
+                if not pick.all():
+                    if not pick.any():
+                        continue
+                    e, a, w = e[pick], a[pick], w[pick]
+                nodes, new = _best_labels(e, labels[a], w, labels, priority, label_of_priority)
+                awake[nodes] = False
+                moved = new != labels[nodes]
+                changed += int(np.count_nonzero(moved))
+                nodes, new = nodes[moved], new[moved]
                 labels[nodes] = new
+                awake[neighbours[_slots_of(nodes, neighbour_start)]] = True
             if changed == 0:
                 break
     _, first, inverse, size = np.unique(
@@ -345,11 +380,17 @@ def detect_groups(g: TieGraph, *, strong: float, restarts: int = DETECTION_RESTA
     >>> detect_groups(g, strong=0.5).tolist()
     [0, 0, 0, 1, 1, 1]
     """
-    h, position = canonical_order(g)
+    # Only the strong ties matter here: ordering and indexing them alone (in the order they
+    # have among all ties) gives the same labels and modularities as the whole graph would.
+    keep = g.strength >= strong
+    h, position = canonical_order(
+        TieGraph.from_arrays(g.ids, g.src[keep], g.dst[keep], g.strength[keep])
+    )
+    slots = _slots(h, None)
     best: np.ndarray | None = None
     best_q = -np.inf
     for seed in range(max(1, restarts)):
-        labels = detect_communities(h, strong=strong, seed=seed)
+        labels = _propagate(*slots, h.n, seed=seed, max_iter=DETECTION_MAX_SWEEPS)
         q = round(strong_modularity(h, labels, strong), _Q_DIGITS)
         if q > best_q:
             best, best_q = labels, q

@@ -20,7 +20,7 @@ from neo4j.exceptions import Neo4jError
 
 from powerconnect import engine
 from powerconnect.cli import main
-from powerconnect.engine.analysis import rank_database, write_results
+from powerconnect.engine.analysis import rank_database, result_parts, write_results
 from powerconnect.engine.db import Database
 from powerconnect.engine.errors import database_failure
 from powerconnect.engine.recommend import recommend_database, write_introductions
@@ -211,25 +211,43 @@ def test_an_interrupted_rank_leaves_the_previous_run_whole(
     assert [r["run"] for r in runs] == [first.run_id]
     shown = db.query("browser/mega_vs_power", top=5)
     assert {r["id"] for r in shown} <= everyone
+    third = rank_database(db, group_by="organization")  # drops what the stopped run staged
+    parts = db.driver.execute_query(
+        "MATCH (s:RunPart) RETURN count(s) AS n", database_=db.settings.database
+    )[0][0]["n"]
+    assert parts == 0 and _report_run(db) == ({third.run_id}, everyone)
 
 
 def test_a_rank_stopped_after_publishing_is_settled_by_the_next_reader(
     db: Database, tmp_path: Path, cli_env: dict[str, str]
 ) -> None:
-    """A rank stopped between publish_run (the :Run names it) and settle_run (pc_* not moved
-    yet): `report` settles it first and shows the new run for everyone, not a mix."""
+    """A rank stopped between publish_run (the :Run names it) and settle_run (pc_* not
+    written yet): `report` and `explain` settle it first and show the new run for everyone,
+    not a mix."""
     _network(db, tmp_path)
     first = rank_database(db, group_by="organization")
-    rows = [{"id": i, "rank": r} for r, i in enumerate(first.table["id"], start=1)]
-    db.write_batches("write_scores", rows, run="second")  # staged: other columns null
+    second = first.table.copy()
+    second["explanation"] = "staged by the second run"
+    db.run_batches("write_scores", result_parts(second, 4), run="second")  # 3 parts
     db.write(
         "publish_run", id="second", parameters="{}", strong=0.5, group_by=None, people=9, ties=0
     )
+    shown = CliRunner().invoke(main, ["explain", "x", "--format", "json"], env=cli_env)
+    assert shown.exit_code == 0, shown.output
+    assert "staged by the second run" in shown.output
     out = tmp_path / "report.html"
     reported = CliRunner().invoke(main, ["report", "--out", str(out)], env=cli_env)
     assert reported.exit_code == 0, reported.output
     assert "run second (9 people)" in reported.output
     assert _report_run(db) == ({"second"}, set(first.table["id"]))
+    explanations = db.driver.execute_query(
+        "MATCH (p:Person) RETURN DISTINCT p.pc_explanation AS e", database_=db.settings.database
+    )[0]
+    assert [r["e"] for r in explanations] == ["staged by the second run"]
+    left = db.driver.execute_query(
+        "MATCH (s:RunPart) RETURN count(s) AS n", database_=db.settings.database
+    )[0][0]["n"]
+    assert left == 0  # every part written and deleted
 
 
 def test_an_interrupted_recommend_shows_only_the_previous_introductions(
