@@ -306,9 +306,10 @@ def rank_frames(
         sm.directed(ties)
         .groupBy(F.col("ego").alias("id"))
         .agg(
-            (
+            F.round(
                 F.sum(F.when(F.col("strength") >= s, F.col("strength")).otherwise(0.0))
-                / F.sum("strength")
+                / F.sum("strength"),
+                12,
             ).alias("focus")
         )
     )
@@ -417,8 +418,9 @@ def read_frames(
     """People ``(id, name, grp)``, ties and group names, read through the connector.
 
     Groups are the distinct values of the person property ``group_by`` (read as
-    strings), numbered in order of their first person by id; names and ranks do not
-    depend on the numbering.
+    strings), numbered in the order of their first person as Neo4j lists them, as the
+    local engine numbers them (the numbers break ties between equally large groups in
+    the explanations). Only the group names come back to the driver.
     """
     from pyspark.sql import Window  # noqa: PLC0415
 
@@ -438,9 +440,14 @@ def read_frames(
     if group_by not in nodes.columns:
         raise UsageError(f"no person has the property {group_by!r} to group by")
     name = F.col("name") if "name" in nodes.columns else F.lit(None).cast("string")
-    people = nodes.select(F.col("id").cast("string"), name.alias("name"), F.col(group_by).alias("g"))
+    group = F.col("`" + group_by.replace("`", "``") + "`")
+    people = nodes.select(
+        F.col("<id>").alias("node"), F.col("id").cast("string"), name.alias("name"), group.alias("g")
+    )
     people = people.where(F.col("id").isNotNull()).localCheckpoint()
-    firsts = people.where(F.col("g").isNotNull()).groupBy("g").agg(F.min("id").alias("first"))
+    # Numbered as pandas.factorize numbers them in engine.analysis.read_network: in the order
+    # Neo4j lists the people (by internal node id), which decides ties between equal groups.
+    firsts = people.where(F.col("g").isNotNull()).groupBy("g").agg(F.min("node").alias("first"))
     codes = firsts.withColumn("code", F.row_number().over(Window.orderBy("first")) - 1)
     group_names = [str(r["g"]) for r in codes.orderBy("code").select("g").collect()]
     if not group_names:

@@ -109,7 +109,7 @@ def _classics() -> tuple[TieGraph, np.ndarray, list[str]]:
                                                                              strict=True)]  # fmt: skip
     rng = np.random.default_rng(7)
     random_graph = nx.gnm_random_graph(120, 700, seed=7)
-    edges += [(f"r{u}", f"r{v}", float(rng.choice([0.05, 0.15, 0.25, 0.3, 0.9])))
+    edges += [(f"r{u}", f"r{v}", float(rng.choice([0.05, 0.15, 0.25, 0.3, 0.9], p=[0.3, 0.3, 0.2, 0.1, 0.1])))
               for u, v in random_graph.edges()]  # fmt: skip
     labels |= {f"r{v}": f"r group {rng.integers(0, 5)}" for v in random_graph if v % 9}
     g = TieGraph.from_edges(edges, nodes=["isolated"])
