@@ -41,7 +41,7 @@ __all__ = [
 
 
 def clean_ties(people: DataFrame, raw: DataFrame) -> DataFrame:
-    """One tie per unordered pair of known people, the strongest, as ``(a, b, strength)``, ``a < b``.
+    """One tie per unordered pair of known people (the strongest): ``(a, b, strength)``, a < b.
 
     ``raw`` has ``(src, dst, strength)`` as stored; ties to unknown people, loops and
     strengths that are missing, not finite or not positive are left out, exactly as
@@ -61,16 +61,16 @@ def clean_ties(people: DataFrame, raw: DataFrame) -> DataFrame:
         .join(known, F.col("src") == F.col("_k"), "left_semi")
         .join(known, F.col("dst") == F.col("_k"), "left_semi")
     )
-    return ties.groupBy(
-        F.least("src", "dst").alias("a"), F.greatest("src", "dst").alias("b")
-    ).agg(F.max("strength").alias("strength"))
+    return ties.groupBy(F.least("src", "dst").alias("a"), F.greatest("src", "dst").alias("b")).agg(
+        F.max("strength").alias("strength")
+    )
 
 
 def directed(ties: DataFrame) -> DataFrame:
     """Each tie from both ends: ``(ego, alter, strength)``."""
-    return ties.select(
-        F.col("a").alias("ego"), F.col("b").alias("alter"), "strength"
-    ).unionByName(ties.select(F.col("b").alias("ego"), F.col("a").alias("alter"), "strength"))
+    return ties.select(F.col("a").alias("ego"), F.col("b").alias("alter"), "strength").unionByName(
+        ties.select(F.col("b").alias("ego"), F.col("a").alias("alter"), "strength")
+    )
 
 
 def node_totals(ties: DataFrame) -> DataFrame:
@@ -99,9 +99,8 @@ def triangles(ties: DataFrame, totals: DataFrame) -> DataFrame:
     pair is a triangle when the tie between them exists.
     """
     deg = totals.select("id", "degree")
-    ends = (
-        ties.join(deg.select(F.col("id").alias("a"), F.col("degree").alias("da")), "a")
-        .join(deg.select(F.col("id").alias("b"), F.col("degree").alias("db")), "b")
+    ends = ties.join(deg.select(F.col("id").alias("a"), F.col("degree").alias("da")), "a").join(
+        deg.select(F.col("id").alias("b"), F.col("degree").alias("db")), "b"
     )
     up = _before(F.col("da"), F.col("a"), F.col("db"), F.col("b"))
     out = ends.select(
@@ -111,17 +110,23 @@ def triangles(ties: DataFrame, totals: DataFrame) -> DataFrame:
         "strength",
     )
     first = out.select(
-        F.col("lo").alias("x"), F.col("hi").alias("y"), F.col("dhi").alias("dy"),
+        F.col("lo").alias("x"),
+        F.col("hi").alias("y"),
+        F.col("dhi").alias("dy"),
         F.col("strength").alias("w_xy"),
     )
     second = out.select(
-        F.col("lo").alias("x"), F.col("hi").alias("z"), F.col("dhi").alias("dz"),
+        F.col("lo").alias("x"),
+        F.col("hi").alias("z"),
+        F.col("dhi").alias("dz"),
         F.col("strength").alias("w_xz"),
     )
     wedges = first.join(second, "x").where(
         _before(F.col("dy"), F.col("y"), F.col("dz"), F.col("z"))
     )
-    closing = out.select(F.col("lo").alias("y"), F.col("hi").alias("z"), F.col("strength").alias("w_yz"))
+    closing = out.select(
+        F.col("lo").alias("y"), F.col("hi").alias("z"), F.col("strength").alias("w_yz")
+    )
     return wedges.join(closing, ["y", "z"]).select("x", "y", "z", "w_xy", "w_xz", "w_yz")
 
 
@@ -147,18 +152,29 @@ def structural_holes(people: DataFrame, ties: DataFrame, tri: DataFrame | None =
     for v in "xyz":
         t = t.join(
             stats.select(
-                F.col("id").alias(v), F.col("total").alias(f"t_{v}"), F.col("strongest").alias(f"s_{v}")
+                F.col("id").alias(v),
+                F.col("total").alias(f"t_{v}"),
+                F.col("strongest").alias(f"s_{v}"),
             ),
             v,
         )
     w = {
-        ("x", "y"): F.col("w_xy"), ("y", "x"): F.col("w_xy"),
-        ("x", "z"): F.col("w_xz"), ("z", "x"): F.col("w_xz"),
-        ("y", "z"): F.col("w_yz"), ("z", "y"): F.col("w_yz"),
+        ("x", "y"): F.col("w_xy"),
+        ("y", "x"): F.col("w_xy"),
+        ("x", "z"): F.col("w_xz"),
+        ("z", "x"): F.col("w_xz"),
+        ("y", "z"): F.col("w_yz"),
+        ("z", "y"): F.col("w_yz"),
     }
     terms = []
-    for i, j, q in (("x", "y", "z"), ("y", "x", "z"), ("x", "z", "y"), ("z", "x", "y"),
-                    ("y", "z", "x"), ("z", "y", "x")):  # fmt: skip
+    for i, j, q in (
+        ("x", "y", "z"),
+        ("y", "x", "z"),
+        ("x", "z", "y"),
+        ("z", "x", "y"),
+        ("y", "z", "x"),
+        ("z", "y", "x"),
+    ):
         p_iq = w[(i, q)] / F.col(f"t_{i}")
         terms.append(
             F.struct(

@@ -35,6 +35,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
 from powerconnect.engine import ranking
@@ -45,7 +46,7 @@ from powerconnect.engine.settings import ConnectionSettings
 from powerconnect.engine.spark_session import read_query, spark_session, write_query
 
 if TYPE_CHECKING:
-    from pyspark.sql import Column, DataFrame, SparkSession
+    from pyspark.sql import Column, DataFrame, Row, SparkSession
 
 __all__ = ["SparkRankRun", "auto_strong", "rank_frames", "rank_database_spark", "read_frames"]
 
@@ -77,7 +78,7 @@ def auto_strong(ties: DataFrame) -> float:
     k = int(ranking.AUTO_QUANTILE * (m - 1))  # what numpy's "lower" method indexes
     counts = ties.groupBy("strength").agg(F.count("*").alias("c"))
     running = counts.withColumn("upto", F.sum("c").over(Window.orderBy("strength")))
-    q = running.where(F.col("upto") > k).agg(F.min("strength")).first()[0]
+    q = _one(running.where(F.col("upto") > k).agg(F.min("strength")))[0]
     return float(min(ranking.DEFAULT_STRONG, max(ranking.AUTO_FLOOR, float(q))))
 
 
@@ -136,8 +137,7 @@ def _sides(slots: DataFrame, tri: DataFrame, strong: float) -> tuple[DataFrame, 
         slots.join(inside, "alter", "left")
         .withColumn(
             "anchored",
-            (F.col("ga") >= 0)
-            & ((F.coalesce("ins", F.lit(0)) - F.when(same, 1).otherwise(0)) > 0),
+            (F.col("ga") >= 0) & ((F.coalesce("ins", F.lit(0)) - F.when(same, 1).otherwise(0)) > 0),
         )
         .drop("ins")
         .localCheckpoint()
@@ -155,19 +155,21 @@ def _sides(slots: DataFrame, tri: DataFrame, strong: float) -> tuple[DataFrame, 
     ).select("c.*")
     flags = slots.select("ego", "alter", "anchored", "ga")
     corners = corners.join(
-        flags.select("ego", F.col("alter").alias("u"), F.col("anchored").alias("au"),
-                     F.col("ga").alias("gu")), ["ego", "u"],
+        flags.select(
+            "ego", F.col("alter").alias("u"), F.col("anchored").alias("au"), F.col("ga").alias("gu")
+        ),
+        ["ego", "u"],
     ).join(
-        flags.select("ego", F.col("alter").alias("v"), F.col("anchored").alias("av"),
-                     F.col("ga").alias("gv")), ["ego", "v"],
-    )  # fmt: skip
+        flags.select(
+            "ego", F.col("alter").alias("v"), F.col("anchored").alias("av"), F.col("ga").alias("gv")
+        ),
+        ["ego", "v"],
+    )
     apart = F.col("au") & F.col("av") & (F.col("gu") != F.col("gv"))
     corners = corners.withColumn("apart", apart).localCheckpoint()
     anchored = slots.where("anchored")
     first = anchored.groupBy("ego", "ga").agg(F.min("alter").alias("v"))
-    group_links = anchored.join(first, ["ego", "ga"]).select(
-        "ego", F.col("alter").alias("u"), "v"
-    )
+    group_links = anchored.join(first, ["ego", "ga"]).select("ego", F.col("alter").alias("u"), "v")
     links = corners.where(~F.col("apart")).select("ego", "u", "v").unionByName(group_links)
     label = _components(links, slots.select("ego", "alter"))
     members = label.join(slots.select("ego", "alter", "ga"), ["ego", "alter"])
@@ -182,11 +184,17 @@ def _sides(slots: DataFrame, tri: DataFrame, strong: float) -> tuple[DataFrame, 
     sides = sizes.join(votes, ["ego", "label"], "left").select(
         "ego", "size", F.coalesce(F.col("best.g"), F.lit(-1)).alias("group")
     )
-    across = corners.where("apart").join(
-        label.select("ego", F.col("alter").alias("u"), F.col("label").alias("lu")), ["ego", "u"]
-    ).join(label.select("ego", F.col("alter").alias("v"), F.col("label").alias("lv")), ["ego", "v"])
-    closed = across.where(F.col("lu") != F.col("lv")).groupBy("ego").agg(
-        F.count("*").alias("closed")
+    across = (
+        corners.where("apart")
+        .join(
+            label.select("ego", F.col("alter").alias("u"), F.col("label").alias("lu")), ["ego", "u"]
+        )
+        .join(
+            label.select("ego", F.col("alter").alias("v"), F.col("label").alias("lv")), ["ego", "v"]
+        )
+    )
+    closed = (
+        across.where(F.col("lu") != F.col("lv")).groupBy("ego").agg(F.count("*").alias("closed"))
     )
     return sides, closed
 
@@ -225,12 +233,19 @@ def _explain_udf(names: Sequence[str]) -> Any:
     return F.udf(explain, "string")
 
 
+def _one(frame: DataFrame) -> Row:
+    """The only row of an aggregation."""
+    row = frame.first()
+    assert row is not None, "an aggregation without groups returns one row"
+    return row
+
+
 def _percentile(frame: DataFrame, column: str, where: Column, q: float) -> float:
     """numpy's ``percentile(x, q)`` (linear interpolation) of ``column`` over ``where``:
     Spark's exact ``percentile`` aggregate interpolates the same way."""
     F = _f()
-    value = frame.where(where).agg(F.percentile(F.col(column).cast("double"), q / 100.0)).first()
-    return float(value[0]) if value and value[0] is not None else 0.0
+    value = _one(frame.where(where).agg(F.percentile(F.col(column).cast("double"), q / 100.0)))
+    return float(value[0]) if value[0] is not None else 0.0
 
 
 def rank_frames(
@@ -280,8 +295,13 @@ def rank_frames(
         .groupBy("ego")
         .agg(
             F.sort_array(
-                F.collect_list(F.struct((-F.col("count")).alias("k"), F.col("ga").alias("group"),
-                                        F.col("count").alias("count")))  # fmt: skip
+                F.collect_list(
+                    F.struct(
+                        (-F.col("count")).alias("k"),
+                        F.col("ga").alias("group"),
+                        F.col("count").alias("count"),
+                    )
+                )
             ).alias("by_group"),
             F.count("*").alias("groups_bridged"),
             F.max("count").alias("largest"),
@@ -345,8 +365,10 @@ def rank_frames(
         ranking.HUB_STRONG_FACTOR * _percentile(table, "strong_ties", has_strong, 50.0),
         _percentile(table, "strong_ties", has_strong, ranking.TOP_PERCENTILE),
     )
-    mega = tied & (F.col("degree") >= deg_cut) & (
-        F.col("weak_ties") / F.col("degree") >= ranking.MEGA_WEAK_SHARE
+    mega = (
+        tied
+        & (F.col("degree") >= deg_cut)
+        & (F.col("weak_ties") / F.col("degree") >= ranking.MEGA_WEAK_SHARE)
     )
     hub = (
         has_strong
@@ -370,7 +392,9 @@ def rank_frames(
         "candidate_rank",
         F.when(candidate, F.row_number().over(Window.partitionBy(candidate).orderBy(*structural))),
     )
-    power = F.coalesce(F.col("candidate_rank") <= int(ranking.POWER_SHARE * tied_count), F.lit(False))
+    power = F.coalesce(
+        F.col("candidate_rank") <= int(ranking.POWER_SHARE * tied_count), F.lit(False)
+    )
     role = (
         F.when(F.col("mega"), F.lit(ranking.MEGA))
         .when(power, F.lit(ranking.POWER))
@@ -404,11 +428,19 @@ def rank_frames(
         "simmelian_ties",
         F.coalesce("group_name", F.lit("")).alias("group"),
         explain(
-            "role", "degree", "weak_ties", "strong_ties", "by_group", "sides", "cross_open",
-            "cross_pairs", "focus", "grp",
+            "role",
+            "degree",
+            "weak_ties",
+            "strong_ties",
+            "by_group",
+            "sides",
+            "cross_open",
+            "cross_pairs",
+            "focus",
+            "grp",
         ).alias("explanation"),
         F.col("degree").cast("long"),
-    )  # fmt: skip
+    )
     return out, float(strong)
 
 
@@ -442,7 +474,10 @@ def read_frames(
     name = F.col("name") if "name" in nodes.columns else F.lit(None).cast("string")
     group = F.col("`" + group_by.replace("`", "``") + "`")
     people = nodes.select(
-        F.col("<id>").alias("node"), F.col("id").cast("string"), name.alias("name"), group.alias("g")
+        F.col("<id>").alias("node"),
+        F.col("id").cast("string"),
+        name.alias("name"),
+        group.alias("g"),
     )
     people = people.where(F.col("id").isNotNull()).localCheckpoint()
     # Numbered as pandas.factorize numbers them in engine.analysis.read_network: in the order
@@ -511,19 +546,22 @@ def rank_database_spark(
     clock = time.perf_counter()
     table, used = rank_frames(people, ties, strong=strong, group_names=group_names)
     table = table.localCheckpoint()
-    summary = table.agg(
+    totals = table.agg(
         F.max(F.when(F.col("score") > 0, F.col("score"))).alias("best"),
         F.sum("strong_ties").alias("strong_ends"),
         F.sum((F.col("degree") > 0).cast("long")).alias("tied"),
         F.sum((F.col("score") > 0).cast("long")).alias("scored"),
-    ).first()
+    )
+    summary = _one(totals)
     timings["rank"] = time.perf_counter() - clock
     strong_ends = int(summary["strong_ends"] or 0)
     share = strong_ends / 2 / n_ties if n_ties else 0.0
+    # threshold_warnings counts the people with ties and with a score in its table: a
+    # stand-in of one byte per person with ties says the same (the table stays in Spark).
+    tied, scored = int(summary["tied"] or 0), int(summary["scored"] or 0)
     stand_in = pd.DataFrame(
-        {"degree": [1] * int(summary["tied"] or 0), "score": [0.0] * int(summary["tied"] or 0)}
+        {"degree": np.ones(tied, dtype=np.int8), "score": np.arange(tied) < scored}
     )
-    stand_in.loc[: int(summary["scored"] or 0) - 1, "score"] = 1.0
     warnings = tuple(ranking.threshold_warnings(stand_in, share, used))
     run_id = uuid.uuid4().hex[:12]
     at = ""

@@ -110,8 +110,12 @@ def read_query(
         reader.option("query", queries.get(name).code)
         .option("schema.strategy", "string")
         .load()
-        .selectExpr(*[f"CAST(`{c.split()[0]}` AS {c.split()[1]}) AS `{c.split()[0]}`"
-                      for c in schema.split(",")])  # fmt: skip
+        .selectExpr(
+            *[
+                f"CAST(`{c.split()[0]}` AS {c.split()[1]}) AS `{c.split()[0]}`"
+                for c in schema.split(",")
+            ]
+        )
     )
 
 

@@ -124,9 +124,15 @@ def rank_cmd(
             from powerconnect.engine.spark_ranking import rank_database_spark  # noqa: PLC0415
 
             run: Any = rank_database_spark(
-                db, settings, group_by=group_by, strong=strong, write=not no_write, top=top,
-                master=spark_master, progress=info,
-            )  # fmt: skip
+                db,
+                settings,
+                group_by=group_by,
+                strong=strong,
+                write=not no_write,
+                top=top,
+                master=spark_master,
+                progress=info,
+            )
         else:
             run = rank_database(
                 db, strong=strong, group_by=group_by, write=not no_write, progress=info

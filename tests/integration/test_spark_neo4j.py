@@ -27,7 +27,10 @@ STORED = (
     + ", ".join(f"p.pc_{c} AS {c}" for c in SCORE_COLUMNS)
     + " ORDER BY id"
 )
-RUN = "MATCH (r:Run) RETURN r.strong AS strong, r.group_by AS group_by, r.people AS people, r.ties AS ties"
+RUN = (
+    "MATCH (r:Run) RETURN r.strong AS strong, r.group_by AS group_by, r.people AS people,"
+    " r.ties AS ties"
+)
 
 
 def _load_random_network(db: Database) -> None:
@@ -72,9 +75,10 @@ def test_spark_engine_stores_the_same_run_as_the_local_engine(
     local_people, local_run = _stored(db)
 
     result = CliRunner().invoke(
-        main, ["rank", "--engine", "spark", "--group-by", "organization", "--top", "3"],
+        main,
+        ["rank", "--engine", "spark", "--group-by", "organization", "--top", "3"],
         env=cli_env,
-    )  # fmt: skip
+    )
     assert result.exit_code == 0, result.output
     spark_people, spark_run = _stored(db)
 

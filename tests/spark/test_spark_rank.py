@@ -43,8 +43,9 @@ def _planted() -> Any:
     return module
 
 
-def spark_rank(spark: Any, g: TieGraph, groups: np.ndarray, names: list[str], strong: float | None
-               ) -> tuple[pd.DataFrame, float]:  # fmt: skip
+def spark_rank(
+    spark: Any, g: TieGraph, groups: np.ndarray, names: list[str], strong: float | None
+) -> tuple[pd.DataFrame, float]:
     from powerconnect.engine.spark_measures import clean_ties  # noqa: PLC0415
     from powerconnect.engine.spark_ranking import rank_frames  # noqa: PLC0415
 
@@ -53,16 +54,19 @@ def spark_rank(spark: Any, g: TieGraph, groups: np.ndarray, names: list[str], st
         "id string, name string, grp long",
     )
     raw = spark.createDataFrame(
-        [(str(g.ids[a]), str(g.ids[b]), float(w)) for a, b, w in zip(g.src, g.dst, g.strength,
-                                                                       strict=True)],
+        [
+            (str(g.ids[a]), str(g.ids[b]), float(w))
+            for a, b, w in zip(g.src, g.dst, g.strength, strict=True)
+        ],
         "src string, dst string, strength double",
-    )  # fmt: skip
+    )
     table, used = rank_frames(people, clean_ties(people, raw), strong=strong, group_names=names)
     return table.toPandas().set_index("id"), used
 
 
-def assert_same_ranking(spark: Any, g: TieGraph, groups: np.ndarray, names: list[str],
-                        strong: float | None = None) -> pd.DataFrame:  # fmt: skip
+def assert_same_ranking(
+    spark: Any, g: TieGraph, groups: np.ndarray, names: list[str], strong: float | None = None
+) -> pd.DataFrame:
     local = ranking.rank(g, strong=strong, groups=groups, group_names=names).set_index("id")
     theirs, used = spark_rank(spark, g, groups, names, strong)
     assert used == local.attrs["strong"]
@@ -71,8 +75,9 @@ def assert_same_ranking(spark: Any, g: TieGraph, groups: np.ndarray, names: list
         ours = local[column].to_numpy(dtype=float)
         spark_values = theirs[column].to_numpy(dtype=float)
         assert np.array_equal(np.isnan(ours), np.isnan(spark_values)), column
-        np.testing.assert_allclose(spark_values, ours, rtol=0, atol=1e-9, equal_nan=True,
-                                   err_msg=column)  # fmt: skip
+        np.testing.assert_allclose(
+            spark_values, ours, rtol=0, atol=1e-9, equal_nan=True, err_msg=column
+        )
     for column in COUNTS + SAME:
         mismatch = local.index[local[column].to_numpy() != theirs[column].to_numpy()]
         assert list(mismatch) == [], f"{column} differs for {list(mismatch)[:5]}"
@@ -102,15 +107,21 @@ def _classics() -> tuple[TieGraph, np.ndarray, list[str]]:
     edges += [(f"k{u}", f"k{v}", 1.0) for u, v in karate.edges()]
     labels |= {f"k{v}": karate.nodes[v]["club"] for v in karate}
     for prefix, graph in (("f", nx.florentine_families_graph()), ("q", nx.krackhardt_kite_graph())):
-        part = TieGraph.from_edges([(f"{prefix}{u}", f"{prefix}{v}", 1.0) for u, v in graph.edges()])
+        part = TieGraph.from_edges(
+            [(f"{prefix}{u}", f"{prefix}{v}", 1.0) for u, v in graph.edges()]
+        )
         found = detect_groups(part, strong=0.5)
         labels |= {str(i): f"{prefix} community {k}" for i, k in zip(part.ids, found, strict=True)}
-        edges += [(str(part.ids[a]), str(part.ids[b]), 1.0) for a, b in zip(part.src, part.dst,
-                                                                             strict=True)]  # fmt: skip
+        edges += [
+            (str(part.ids[a]), str(part.ids[b]), 1.0)
+            for a, b in zip(part.src, part.dst, strict=True)
+        ]
     rng = np.random.default_rng(7)
     random_graph = nx.gnm_random_graph(120, 700, seed=7)
-    edges += [(f"r{u}", f"r{v}", float(rng.choice([0.05, 0.15, 0.25, 0.3, 0.9], p=[0.3, 0.3, 0.2, 0.1, 0.1])))
-              for u, v in random_graph.edges()]  # fmt: skip
+    levels, shares = [0.05, 0.15, 0.25, 0.3, 0.9], [0.3, 0.3, 0.2, 0.1, 0.1]
+    edges += [
+        (f"r{u}", f"r{v}", float(rng.choice(levels, p=shares))) for u, v in random_graph.edges()
+    ]
     labels |= {f"r{v}": f"r group {rng.integers(0, 5)}" for v in random_graph if v % 9}
     g = TieGraph.from_edges(edges, nodes=["isolated"])
     codes, uniques = pd.factorize(pd.Series([labels.get(str(i)) for i in g.ids], dtype=object))
