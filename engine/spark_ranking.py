@@ -43,7 +43,12 @@ from powerconnect.engine.analysis import OUTPUT_COLUMNS, SCORE_COLUMNS, settle
 from powerconnect.engine.db import Database
 from powerconnect.engine.errors import UsageError
 from powerconnect.engine.settings import ConnectionSettings
-from powerconnect.engine.spark_session import read_query, spark_session, write_query
+from powerconnect.engine.spark_session import (
+    read_query,
+    spark_failure,
+    spark_session,
+    write_query,
+)
 
 if TYPE_CHECKING:
     from pyspark.sql import Column, DataFrame, Row, SparkSession
@@ -532,6 +537,32 @@ def rank_database_spark(
         )
     if strong is not None and not 0 < strong <= 1:
         raise UsageError(f"the strong threshold must be in (0, 1], got {strong}")
+    try:
+        return _rank_database_spark(
+            db,
+            settings,
+            group_by=group_by,
+            strong=strong,
+            write=write,
+            top=top,
+            master=master,
+            progress=progress,
+        )
+    except Exception as exc:
+        raise spark_failure(exc) from exc
+
+
+def _rank_database_spark(
+    db: Database,
+    settings: ConnectionSettings,
+    *,
+    group_by: str,
+    strong: float | None,
+    write: bool,
+    top: int,
+    master: str | None,
+    progress: Callable[[str], None] | None,
+) -> SparkRankRun:
     say = progress or (lambda _m: None)
     F = _f()
     spark = spark_session(master)

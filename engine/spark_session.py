@@ -22,7 +22,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from powerconnect.engine import queries
-from powerconnect.engine.errors import UsageError
+from powerconnect.engine.errors import PowerConnectError, UsageError
 from powerconnect.engine.settings import ConnectionSettings
 
 if TYPE_CHECKING:
@@ -63,6 +63,9 @@ def spark_session(master: str | None = None, *, partitions: int | None = None) -
     active = SparkSession.getActiveSession()
     if active is not None:
         return active
+    if master is None and "PYSPARK_GATEWAY_PORT" in os.environ:
+        # Started by spark-submit: its --master, --packages and --conf settings hold.
+        return SparkSession.builder.appName("powerconnect").getOrCreate()
     master = master or os.environ.get("SPARK_MASTER") or LOCAL_MASTER
     builder = (
         SparkSession.builder.appName("powerconnect")
@@ -140,3 +143,24 @@ def write_query(
         .mode("Overwrite")
         .save()
     )
+
+
+class SparkFailure(PowerConnectError):
+    """Spark, or the connector inside it, failed (no Java, a lost executor, Neo4j refusing the
+    connector's login or a write)."""
+
+    exit_code = 2
+
+
+def spark_failure(exc: Exception) -> Exception:
+    """``exc`` as the library reports it: powerconnect's own errors unchanged, a Spark or
+    JVM error as one line naming what failed (the password is never part of it)."""
+    if isinstance(exc, PowerConnectError):
+        return exc
+    module = type(exc).__module__
+    if not (module.startswith("pyspark") or module.startswith("py4j")):
+        return exc
+    text = (getattr(exc, "desc", None) or str(exc)).strip()
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    cause = next((line for line in lines if "Exception:" in line), lines[0] if lines else "")
+    return SparkFailure(f"Spark failed: {cause[:300] or type(exc).__name__}")
