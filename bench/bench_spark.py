@@ -52,7 +52,7 @@ TIES_PER_PERSON = 10
 
 
 def write_graph(ties: int, seed: int, folder: Path) -> tuple[int, int]:
-    """The graph of about ``ties`` ties as people.csv (id, grp) and ties.csv (src, dst, strength)."""
+    """About ``ties`` ties as people.csv (id, grp) and ties.csv (src, dst, strength)."""
     people = ties // TIES_PER_PERSON
     g = preferential_attachment(people, TIES_PER_PERSON, seed)
     groups = np.random.default_rng(seed).integers(0, max(1, people // 100), people)
