@@ -57,9 +57,9 @@ def write_graph(ties: int, seed: int, folder: Path) -> tuple[int, int]:
     g = preferential_attachment(people, TIES_PER_PERSON, seed)
     groups = np.random.default_rng(seed).integers(0, max(1, people // 100), people)
     pd.DataFrame({"id": g.ids, "grp": groups}).to_csv(folder / "people.csv", index=False)
-    pd.DataFrame(
-        {"src": g.ids[g.src], "dst": g.ids[g.dst], "strength": g.strength}
-    ).to_csv(folder / "ties.csv", index=False, float_format="%.17g")
+    pd.DataFrame({"src": g.ids[g.src], "dst": g.ids[g.dst], "strength": g.strength}).to_csv(
+        folder / "ties.csv", index=False, float_format="%.17g"
+    )
     return g.n, g.m
 
 
@@ -177,8 +177,10 @@ def main() -> None:
         f"bench_spark, {date.today()}, {platform.processor() or platform.machine()},"
         f" {os.cpu_count()} cores, Python {platform.python_version()}"
     )
-    print("| ties | people | local s | spark s | time ratio | local MB | spark MB | memory ratio"
-          " | spark shuffle MB | spark us/tie | shuffle B/tie |")
+    print(
+        "| ties | people | local s | spark s | time ratio | local MB | spark MB | memory ratio"
+        " | spark shuffle MB | spark us/tie | shuffle B/tie |"
+    )
     print("|---|---|---|---|---|---|---|---|---|---|---|")
     for size in [int(s) for s in args.sizes.split(",")]:
         with tempfile.TemporaryDirectory(prefix="bench-spark-") as tmp:
