@@ -416,34 +416,17 @@ def rank_frames(
     spark = table.sparkSession
     named = spark.createDataFrame(list(enumerate(names)), "grp long, group_name string")
     table = table.join(F.broadcast(named), "grp", "left")
+    special = {
+        "rank": F.col("rank").cast("long"),
+        "groups_bridged": F.col("groups_bridged").cast("long"),
+        "group": F.coalesce("group_name", F.lit("")),
+        "explanation": explain(
+            *("role", "degree", "weak_ties", "strong_ties", "by_group", "sides"),
+            *("cross_open", "cross_pairs", "focus", "grp"),
+        ),
+    }
     out = table.select(
-        F.col("rank").cast("long"),
-        "id",
-        "name",
-        "role",
-        "score",
-        "constraint",
-        "effective_size",
-        "efficiency",
-        "hierarchy",
-        "strong_ties",
-        "weak_ties",
-        F.col("groups_bridged").cast("long"),
-        "open_pairs",
-        "simmelian_ties",
-        F.coalesce("group_name", F.lit("")).alias("group"),
-        explain(
-            "role",
-            "degree",
-            "weak_ties",
-            "strong_ties",
-            "by_group",
-            "sides",
-            "cross_open",
-            "cross_pairs",
-            "focus",
-            "grp",
-        ).alias("explanation"),
+        *[special.get(c, F.col(c)).alias(c) for c in OUTPUT_COLUMNS],
         F.col("degree").cast("long"),
     )
     return out, float(strong)
