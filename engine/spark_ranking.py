@@ -21,7 +21,8 @@ gives the same groups, so the Spark engine asks for groups from a person propert
 
 Bounds. Everything is a join or an aggregation keyed by person or tie except
 two global orderings of the people (the rank order and the power-connector cap),
-which Spark runs as one sorted partition: ``O(n log n)`` over people, not ties.
+which Spark runs as one sorted partition: ``O(n log n)`` over people, not ties (and the
+running count over the distinct strengths that :func:`auto_strong` needs).
 The strong sides cost the strong triangles plus a few rounds of label
 propagation, each over each person's strong contacts; a person with ``k``
 strong ties costs ``k`` rows per round, never ``k^2``.
@@ -55,8 +56,8 @@ if TYPE_CHECKING:
 
 __all__ = ["SparkRankRun", "auto_strong", "rank_frames", "rank_database_spark", "read_frames"]
 
-#: Most rounds of label propagation for the sides of one person's holes; a round
-#: halves nothing, so this bounds the longest chain of strongly tied contacts.
+#: Most rounds of label propagation for the sides of one person's holes: each round moves a
+#: label one link further, so this bounds the longest chain of strongly tied contacts.
 MAX_ROUNDS = 200
 
 
