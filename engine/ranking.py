@@ -564,7 +564,9 @@ def strong_focus(g: TieGraph, strong: float) -> np.ndarray:
     network time and energy invested in it, :math:`p_{ij} = w_{ij} / \sum_k
     w_{ik}`; this is the sum of :math:`p_{ij}` over the strong ties. It is 1
     for someone with only strong ties and falls towards 0 as weak ties pile
-    up; 0 for isolated people.
+    up; 0 for isolated people. Rounded to 12 digits, so that the same ties summed in
+    another order (another input order, or the Spark engine) give the same share, and
+    the explanation's rounded percentages and the ``FULL_ATTENTION`` test agree.
 
     >>> g = TieGraph.from_edges([("a", "b", 0.8), ("a", "c", 0.2)])
     >>> strong_focus(g, 0.5).round(2).tolist()
@@ -575,7 +577,8 @@ def strong_focus(g: TieGraph, strong: float) -> np.ndarray:
     total = np.bincount(g.src, w, minlength=n) + np.bincount(g.dst, w, minlength=n)
     ws = np.where(w >= strong, w, 0.0)
     carried = np.bincount(g.src, ws, minlength=n) + np.bincount(g.dst, ws, minlength=n)
-    return np.divide(carried, total, out=np.zeros(n, dtype=np.float64), where=total > 0)
+    share = np.divide(carried, total, out=np.zeros(n, dtype=np.float64), where=total > 0)
+    return np.round(share, 12)
 
 
 def _roles(

@@ -4,6 +4,8 @@ person ranks where they do, with the structural holes they span).
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 import pandas as pd
 
@@ -74,6 +76,20 @@ RANK_TABLE_COLUMNS = [
     help="Ignored: community detection no longer depends on a seed.",
 )
 @click.option("--no-write", is_flag=True, help="Print the ranking without storing it in Neo4j.")
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "spark"]),
+    default="local",
+    show_default=True,
+    help="Where to compute: in this process, or on Apache Spark through the Neo4j connector"
+    " (needs pip install 'powerconnect[spark]' and --group-by).",
+)
+@click.option(
+    "--spark-master",
+    default=None,
+    metavar="URL",
+    help="Spark master for --engine spark [default: $SPARK_MASTER, else local[*]].",
+)
 def rank_cmd(
     settings: ConnectionSettings,
     fmt: str,
@@ -82,6 +98,8 @@ def rank_cmd(
     group_by: str | None,
     seed: int | None,
     no_write: bool,
+    engine: str,
+    spark_master: str | None,
 ) -> None:
     """Rank everyone as a candidate power connector and store the results in Neo4j.
 
@@ -92,6 +110,10 @@ def rank_cmd(
     node, replacing the previous run. The same data gives the same ranking: community
     detection does not depend on a seed or on the order of the input.
 
+    With --engine spark the same ranking is computed with Spark DataFrames (local mode
+    unless --spark-master says otherwise) and written through the Neo4j Connector for
+    Apache Spark; groups must come from --group-by.
+
     Example:
 
         powerconnect rank --top 10 --group-by organization --format csv
@@ -99,7 +121,23 @@ def rank_cmd(
     if seed is not None:
         info("Note: --seed is ignored; community detection no longer depends on a seed.")
     with open_database(settings) as db:
-        run = rank_database(db, strong=strong, group_by=group_by, write=not no_write, progress=info)
+        if engine == "spark":
+            from powerconnect.engine.spark_ranking import rank_database_spark  # noqa: PLC0415
+
+            run: Any = rank_database_spark(
+                db,
+                settings,
+                group_by=group_by,
+                strong=strong,
+                write=not no_write,
+                top=top,
+                master=spark_master,
+                progress=info,
+            )
+        else:
+            run = rank_database(
+                db, strong=strong, group_by=group_by, write=not no_write, progress=info
+            )
     table = run.table[RANK_COLUMNS]
     if top:
         table = table.head(top)
@@ -111,14 +149,20 @@ def rank_cmd(
         if group_by
         else "groups: detected communities (--group-by organization to use organizations)"
     )
+    rule = getattr(run, "strong_rule", "")
     how = (
-        f"derived from the strengths (--strong auto: {run.strong_rule})"
+        f"derived from the strengths (--strong auto: {rule})"
+        if run.strong_auto and rule
+        else "derived from the strengths (--strong auto)"
         if run.strong_auto
         else "as given"
     )
-    strong_ties = int(run.table["strong_ties"].sum()) // 2
+    if engine == "spark":
+        people, strong_ties = run.people, run.strong_ties
+    else:
+        people, strong_ties = len(run.table), int(run.table["strong_ties"].sum()) // 2
     info(
-        f"Ranked {len(run.table)} people ({spent}); strong threshold {run.strong:.3g} {how},"
+        f"Ranked {people} people ({spent}); strong threshold {run.strong:.3g} {how},"
         f" {strong_ties} strong ties; {groups}; {where}."
     )
     for warning in run.warnings:

@@ -1,0 +1,635 @@
+"""The ranking of :mod:`engine.ranking`, computed with Spark DataFrames: ``rank --engine spark``.
+
+:func:`rank_frames` computes what :func:`engine.ranking.rank` computes, for groups
+given by a person property: Burt's measures and the strong-tie counts
+(:mod:`engine.spark_measures`), the groups each person's strong ties reach, the
+sides of their structural holes (:func:`engine.measures.strong_sides`, as
+connected components found by iterated minimum labels), the score, the roles, the
+order and the explanation (the local engine's own sentence builder,
+:func:`engine.ranking._explain`, run on each person's row in the executors).
+:func:`rank_database_spark` reads the network from Neo4j and writes the results
+back through the Neo4j Connector for Apache Spark, into the same ``pc_*``
+properties, labels and ``:Run`` node as :func:`engine.analysis.rank_database`.
+
+What it does not do (yet): detect communities. The local engine's communities
+(:func:`engine.communities.detect_groups`: label propagation with seeded random
+tie-breaking, restarts and a modularity choice, then
+:func:`engine.communities.merge_tied_communities`) have no Spark counterpart that
+gives the same groups, so the Spark engine asks for groups from a person property
+(``group_by``). Nor does it compute the Gould-Fernandez brokerage counts, which
+``rank`` neither stores nor prints.
+
+Bounds. Everything is a join or an aggregation keyed by person or tie except
+two global orderings of the people (the rank order and the power-connector cap),
+which Spark runs as one sorted partition: ``O(n log n)`` over people, not ties (and the
+running count over the distinct strengths that :func:`auto_strong` needs).
+The strong sides cost the strong triangles plus a few rounds of label
+propagation, each over each person's strong contacts; a person with ``k``
+strong ties costs ``k`` rows per round, never ``k^2``.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from powerconnect.engine import ranking
+from powerconnect.engine.analysis import OUTPUT_COLUMNS, SCORE_COLUMNS, settle
+from powerconnect.engine.db import Database
+from powerconnect.engine.errors import UsageError
+from powerconnect.engine.settings import ConnectionSettings
+from powerconnect.engine.spark_session import (
+    read_query,
+    spark_failure,
+    spark_session,
+    write_query,
+)
+
+if TYPE_CHECKING:
+    from pyspark.sql import Column, DataFrame, Row, SparkSession
+
+__all__ = ["SparkRankRun", "auto_strong", "rank_frames", "rank_database_spark", "read_frames"]
+
+#: Most rounds of label propagation for the sides of one person's holes: each round moves a
+#: label one link further, so this bounds the longest chain of strongly tied contacts.
+MAX_ROUNDS = 200
+
+
+def _f() -> Any:
+    from pyspark.sql import functions as F  # noqa: N812, PLC0415 (optional extra)
+
+    return F
+
+
+def auto_strong(ties: DataFrame) -> float:
+    """:func:`engine.ranking.auto_strong` over a DataFrame of ties: the strength at index
+    ``floor(AUTO_QUANTILE * (m - 1))`` of the sorted strengths (numpy's ``"lower"``
+    quantile), between ``AUTO_FLOOR`` and ``DEFAULT_STRONG``.
+
+    Computed from the count of each distinct strength and a running sum over them, so
+    only one number comes back to the driver.
+    """
+    F = _f()
+    from pyspark.sql import Window  # noqa: PLC0415
+
+    m = ties.count()
+    if m == 0:
+        return ranking.DEFAULT_STRONG
+    k = int(ranking.AUTO_QUANTILE * (m - 1))  # what numpy's "lower" method indexes
+    counts = ties.groupBy("strength").agg(F.count("*").alias("c"))
+    running = counts.withColumn("upto", F.sum("c").over(Window.orderBy("strength")))
+    q = _one(running.where(F.col("upto") > k).agg(F.min("strength")))[0]
+    return float(min(ranking.DEFAULT_STRONG, max(ranking.AUTO_FLOOR, float(q))))
+
+
+def _components(links: DataFrame, slots: DataFrame) -> DataFrame:
+    """Label each ``(ego, alter)`` slot with the least ``alter`` of its component, where
+    ``links`` ``(ego, u, v)`` joins the slots ``(ego, u)`` and ``(ego, v)``.
+
+    Minimum-label propagation, one round per join, until no label changes
+    (:func:`engine.measures._components` does the same in numpy, with pointer jumping).
+    """
+    F = _f()
+    both = links.select("ego", "u", "v").unionByName(
+        links.select("ego", F.col("v").alias("u"), F.col("u").alias("v"))
+    )
+    both = both.localCheckpoint()
+    label = slots.select("ego", "alter", F.col("alter").alias("label")).localCheckpoint()
+    for _ in range(MAX_ROUNDS):
+        pulled = (
+            both.join(
+                label.select("ego", F.col("alter").alias("v"), F.col("label").alias("near")),
+                ["ego", "v"],
+            )
+            .groupBy("ego", F.col("u").alias("alter"))
+            .agg(F.min("near").alias("near"))
+        )
+        new = (
+            label.join(pulled, ["ego", "alter"], "left")
+            .select(
+                "ego",
+                "alter",
+                F.when(F.col("near").isNotNull() & (F.col("near") < F.col("label")), F.col("near"))
+                .otherwise(F.col("label"))
+                .alias("label"),
+                (F.col("near").isNotNull() & (F.col("near") < F.col("label"))).alias("moved"),
+            )
+            .localCheckpoint()
+        )
+        if new.where("moved").limit(1).count() == 0:
+            return new.drop("moved")
+        label = new.drop("moved")
+    raise RuntimeError(f"the sides of the structural holes did not settle in {MAX_ROUNDS} rounds")
+
+
+def _sides(slots: DataFrame, tri: DataFrame, strong: float) -> tuple[DataFrame, DataFrame]:
+    """:func:`engine.measures.strong_sides`: ``(sides, closed)``.
+
+    ``slots`` are the strong ``(ego, alter)`` pairs with ``ge`` (the ego's group) and
+    ``ga`` (the alter's; -1 unknown). ``sides`` has ``(ego, size, group)`` per side;
+    ``closed`` ``(ego, closed)``: pairs of contacts anchored in different groups, on
+    different sides, strongly tied to each other anyway.
+    """
+    F = _f()
+    same = (F.col("ga") >= 0) & (F.col("ge") == F.col("ga"))
+    inside = slots.where(same).groupBy(F.col("ego").alias("alter")).agg(F.count("*").alias("ins"))
+    slots = (
+        slots.join(inside, "alter", "left")
+        .withColumn(
+            "anchored",
+            (F.col("ga") >= 0) & ((F.coalesce("ins", F.lit(0)) - F.when(same, 1).otherwise(0)) > 0),
+        )
+        .drop("ins")
+        .localCheckpoint()
+    )
+    s = float(strong)
+    strong_tri = tri.where((F.col("w_xy") >= s) & (F.col("w_xz") >= s) & (F.col("w_yz") >= s))
+    corners = strong_tri.select(
+        F.explode(
+            F.array(
+                F.struct(F.col("x").alias("ego"), F.col("y").alias("u"), F.col("z").alias("v")),
+                F.struct(F.col("y").alias("ego"), F.col("x").alias("u"), F.col("z").alias("v")),
+                F.struct(F.col("z").alias("ego"), F.col("x").alias("u"), F.col("y").alias("v")),
+            )
+        ).alias("c")
+    ).select("c.*")
+    flags = slots.select("ego", "alter", "anchored", "ga")
+    corners = corners.join(
+        flags.select(
+            "ego", F.col("alter").alias("u"), F.col("anchored").alias("au"), F.col("ga").alias("gu")
+        ),
+        ["ego", "u"],
+    ).join(
+        flags.select(
+            "ego", F.col("alter").alias("v"), F.col("anchored").alias("av"), F.col("ga").alias("gv")
+        ),
+        ["ego", "v"],
+    )
+    apart = F.col("au") & F.col("av") & (F.col("gu") != F.col("gv"))
+    corners = corners.withColumn("apart", apart).localCheckpoint()
+    anchored = slots.where("anchored")
+    first = anchored.groupBy("ego", "ga").agg(F.min("alter").alias("v"))
+    group_links = anchored.join(first, ["ego", "ga"]).select("ego", F.col("alter").alias("u"), "v")
+    links = corners.where(~F.col("apart")).select("ego", "u", "v").unionByName(group_links)
+    label = _components(links, slots.select("ego", "alter"))
+    members = label.join(slots.select("ego", "alter", "ga"), ["ego", "alter"])
+    sizes = members.groupBy("ego", "label").agg(F.count("*").alias("size"))
+    votes = (
+        members.where(F.col("ga") >= 0)
+        .groupBy("ego", "label", "ga")
+        .agg(F.count("*").alias("votes"))
+        .groupBy("ego", "label")
+        .agg(F.min(F.struct((-F.col("votes")).alias("v"), F.col("ga").alias("g"))).alias("best"))
+    )
+    sides = sizes.join(votes, ["ego", "label"], "left").select(
+        "ego", "size", F.coalesce(F.col("best.g"), F.lit(-1)).alias("group")
+    )
+    across = (
+        corners.where("apart")
+        .join(
+            label.select("ego", F.col("alter").alias("u"), F.col("label").alias("lu")), ["ego", "u"]
+        )
+        .join(
+            label.select("ego", F.col("alter").alias("v"), F.col("label").alias("lv")), ["ego", "v"]
+        )
+    )
+    closed = (
+        across.where(F.col("lu") != F.col("lv")).groupBy("ego").agg(F.count("*").alias("closed"))
+    )
+    return sides, closed
+
+
+def _explain_udf(names: Sequence[str]) -> Any:
+    """The local engine's sentence (:func:`engine.ranking._explain`) as a Spark UDF."""
+    F = _f()
+    names = list(names)
+
+    def explain(
+        role: str,
+        degree: int,
+        weak: int,
+        strong: int,
+        by_group: list[Any] | None,
+        sides: list[Any] | None,
+        cross_open: int,
+        cross_pairs: int,
+        focus: float,
+        own: int,
+    ) -> str:
+        return ranking._explain(
+            role,
+            int(degree),
+            int(weak),
+            int(strong),
+            [(int(r["group"]), int(r["count"])) for r in by_group or []],
+            [(int(r["group"]), int(r["size"])) for r in sides or []],
+            names,
+            int(cross_open),
+            int(cross_pairs),
+            float(focus),
+            int(own),
+        )
+
+    return F.udf(explain, "string")
+
+
+def _one(frame: DataFrame) -> Row:
+    """The only row of an aggregation."""
+    row = frame.first()
+    assert row is not None, "an aggregation without groups returns one row"
+    return row
+
+
+def _percentile(frame: DataFrame, column: str, where: Column, q: float) -> float:
+    """numpy's ``percentile(x, q)`` (linear interpolation) of ``column`` over ``where``:
+    Spark's exact ``percentile`` aggregate interpolates the same way."""
+    F = _f()
+    value = _one(frame.where(where).agg(F.percentile(F.col(column).cast("double"), q / 100.0)))
+    return float(value[0]) if value[0] is not None else 0.0
+
+
+def rank_frames(
+    people: DataFrame,
+    ties: DataFrame,
+    *,
+    strong: float | None,
+    group_names: Sequence[str],
+) -> tuple[DataFrame, float]:
+    """Rank everyone: :func:`engine.ranking.rank` with groups given, as DataFrames.
+
+    ``people`` has ``(id, name, grp)`` with ``grp`` the group's index into
+    ``group_names`` (-1 unknown); ``ties`` ``(a, b, strength)`` as
+    :func:`engine.spark_measures.clean_ties` makes them. Returns the table (the
+    columns of :data:`engine.analysis.OUTPUT_COLUMNS` plus ``degree``, in no
+    particular row order: sort by ``rank``) and the strong threshold used.
+    """
+    from pyspark.sql import Window  # noqa: PLC0415
+
+    from powerconnect.engine import spark_measures as sm  # noqa: PLC0415
+
+    F = _f()
+    ties = ties.localCheckpoint()
+    if strong is None:
+        strong = auto_strong(ties)
+    if not 0.0 < strong <= 1.0:
+        raise UsageError(f"strong must be in (0, 1], got {strong}")
+    s = F.lit(float(strong))
+    totals = sm.node_totals(ties).localCheckpoint()
+    tri = sm.triangles(ties, totals).localCheckpoint()
+    holes = sm.structural_holes(people, ties, tri)
+    stats = sm.strong_tie_stats(people, ties, strong, tri)
+
+    grp = people.select("id", "grp")
+    strong_pairs = (
+        sm.directed(ties)
+        .where(F.col("strength") >= s)
+        .join(grp.select(F.col("id").alias("ego"), F.col("grp").alias("ge")), "ego")
+        .join(grp.select(F.col("id").alias("alter"), F.col("grp").alias("ga")), "alter")
+        .localCheckpoint()
+    )
+    # group_strong_counts: strong ties per person and known group, most first.
+    per_group = (
+        strong_pairs.where(F.col("ga") >= 0)
+        .groupBy("ego", "ga")
+        .agg(F.count("*").alias("count"))
+        .groupBy("ego")
+        .agg(
+            F.sort_array(
+                F.collect_list(
+                    F.struct(
+                        (-F.col("count")).alias("k"),
+                        F.col("ga").alias("group"),
+                        F.col("count").alias("count"),
+                    )
+                )
+            ).alias("by_group"),
+            F.count("*").alias("groups_bridged"),
+            F.max("count").alias("largest"),
+        )
+    )
+    sides, closed = _sides(strong_pairs, tri, strong)
+    foothold = F.when(
+        F.col("size") >= 1,
+        1.0 - (1.0 - ranking.FOOTHOLD_ONE) * F.pow(F.lit(2.0), 1.0 - F.col("size")),
+    ).otherwise(0.0)
+    per_side = sides.groupBy("ego").agg(
+        F.sum(foothold).alias("all_feet"),
+        F.max("size").alias("home"),
+        F.sum("size").alias("total"),
+        F.sum(F.col("size") * F.col("size")).alias("squares"),
+        F.sort_array(
+            F.collect_list(F.struct((-F.col("size")).alias("k"), F.col("group"), F.col("size")))
+        ).alias("sides"),
+    )
+    home_feet = 1.0 - (1.0 - ranking.FOOTHOLD_ONE) * F.pow(F.lit(2.0), 1.0 - F.col("home"))
+    focus = (
+        sm.directed(ties)
+        .groupBy(F.col("ego").alias("id"))
+        .agg(
+            F.round(
+                F.sum(F.when(F.col("strength") >= s, F.col("strength")).otherwise(0.0))
+                / F.sum("strength"),
+                12,
+            ).alias("focus")
+        )
+    )
+    table = (
+        people.join(holes, "id", "left")
+        .join(stats, "id")
+        .join(focus, "id", "left")
+        .join(per_group.withColumnRenamed("ego", "id"), "id", "left")
+        .join(per_side.withColumnRenamed("ego", "id"), "id", "left")
+        .join(closed.withColumnRenamed("ego", "id"), "id", "left")
+        .fillna(0, subset=["focus", "groups_bridged", "largest", "total", "squares", "closed"])
+    )
+    cross_pairs = ((F.col("total") * F.col("total") - F.col("squares")) / 2).cast("long")
+    table = table.withColumn("cross_pairs", cross_pairs).withColumn(
+        "cross_open", F.col("cross_pairs") - F.col("closed")
+    )
+    feet = F.coalesce(F.col("all_feet") - home_feet, F.lit(0.0))
+    open_share = F.when(
+        F.col("cross_pairs") > 0, F.col("cross_open") / F.col("cross_pairs")
+    ).otherwise(0.0)
+    attention = F.least(F.lit(1.0), F.col("focus") / ranking.FULL_ATTENTION)
+    table = table.withColumn("score", feet * open_share * attention).localCheckpoint()
+
+    # Roles (engine.ranking._roles): cuts over the people with ties.
+    tied = F.col("degree") > 0
+    tied_count = table.where(tied).count()
+    deg_cut = max(
+        ranking.MEGA_DEGREE_FACTOR * _percentile(table, "degree", tied, 50.0),
+        _percentile(table, "degree", tied, ranking.TOP_PERCENTILE),
+    )
+    has_strong = F.col("strong_ties") > 0
+    strong_cut = max(
+        ranking.HUB_STRONG_FACTOR * _percentile(table, "strong_ties", has_strong, 50.0),
+        _percentile(table, "strong_ties", has_strong, ranking.TOP_PERCENTILE),
+    )
+    mega = (
+        tied
+        & (F.col("degree") >= deg_cut)
+        & (F.col("weak_ties") / F.col("degree") >= ranking.MEGA_WEAK_SHARE)
+    )
+    hub = (
+        has_strong
+        & (F.col("strong_ties") >= strong_cut)
+        & (F.col("largest") / F.col("strong_ties") >= ranking.HUB_INSIDE_SHARE)
+    )
+    # engine.ranking._structural_order: score, lower constraint, larger effective size,
+    # more ties, then id; rounded to 12 digits, null (isolated) last.
+    structural = [
+        F.round("score", 12).desc(),
+        F.round("constraint", 12).asc_nulls_last(),
+        F.round("effective_size", 12).desc_nulls_last(),
+        F.col("degree").desc(),
+        F.col("id").asc(),
+    ]
+    table = table.withColumn("mega", F.coalesce(mega, F.lit(False))).withColumn(
+        "hub", F.coalesce(hub, F.lit(False))
+    )
+    candidate = (F.col("score") >= ranking.POWER_MIN_SCORE) & ~F.col("mega")
+    table = table.withColumn(
+        "candidate_rank",
+        F.when(candidate, F.row_number().over(Window.partitionBy(candidate).orderBy(*structural))),
+    )
+    power = F.coalesce(
+        F.col("candidate_rank") <= int(ranking.POWER_SHARE * tied_count), F.lit(False)
+    )
+    role = (
+        F.when(F.col("mega"), F.lit(ranking.MEGA))
+        .when(power, F.lit(ranking.POWER))
+        .when(F.col("hub"), F.lit(ranking.HUB))
+        .otherwise(F.lit(""))
+    )
+    table = table.withColumn("role", role)
+    table = table.withColumn(
+        "rank",
+        F.row_number().over(Window.orderBy((F.col("role") != ranking.POWER).asc(), *structural)),
+    )
+    names = list(group_names)
+    explain = _explain_udf(names)
+    spark = table.sparkSession
+    named = spark.createDataFrame(list(enumerate(names)), "grp long, group_name string")
+    table = table.join(F.broadcast(named), "grp", "left")
+    special = {
+        "rank": F.col("rank").cast("long"),
+        "groups_bridged": F.col("groups_bridged").cast("long"),
+        "group": F.coalesce("group_name", F.lit("")),
+        "explanation": explain(
+            *("role", "degree", "weak_ties", "strong_ties", "by_group", "sides"),
+            *("cross_open", "cross_pairs", "focus", "grp"),
+        ),
+    }
+    out = table.select(
+        *[special.get(c, F.col(c)).alias(c) for c in OUTPUT_COLUMNS],
+        F.col("degree").cast("long"),
+    )
+    return out, float(strong)
+
+
+def read_frames(
+    spark: SparkSession, settings: ConnectionSettings, group_by: str
+) -> tuple[DataFrame, DataFrame, list[str]]:
+    """People ``(id, name, grp)``, ties and group names, read through the connector.
+
+    Groups are the distinct values of the person property ``group_by`` (read as
+    strings), numbered in the order of their first person as Neo4j lists them, as the
+    local engine numbers them (the numbers break ties between equally large groups in
+    the explanations). Only the group names come back to the driver.
+    """
+    from pyspark.sql import Window  # noqa: PLC0415
+
+    from powerconnect.engine import spark_measures as sm  # noqa: PLC0415
+    from powerconnect.engine.spark_session import DATA_SOURCE, connector_options  # noqa: PLC0415
+
+    F = _f()
+    nodes = (
+        spark.read.format(DATA_SOURCE)
+        .options(**connector_options(settings))
+        .option("labels", ":Person")
+        .option("schema.strategy", "string")
+        .load()
+    )
+    if "id" not in nodes.columns:
+        raise UsageError("the database holds no people: load some first with `powerconnect load`")
+    if group_by not in nodes.columns:
+        raise UsageError(f"no person has the property {group_by!r} to group by")
+    name = F.col("name") if "name" in nodes.columns else F.lit(None).cast("string")
+    group = F.col("`" + group_by.replace("`", "``") + "`")
+    people = nodes.select(
+        F.col("<id>").alias("node"),
+        F.col("id").cast("string"),
+        name.alias("name"),
+        group.alias("g"),
+    )
+    people = people.where(F.col("id").isNotNull()).localCheckpoint()
+    # Numbered as pandas.factorize numbers them in engine.analysis.read_network: in the order
+    # Neo4j lists the people (by internal node id), which decides ties between equal groups.
+    firsts = people.where(F.col("g").isNotNull()).groupBy("g").agg(F.min("node").alias("first"))
+    codes = firsts.withColumn("code", F.row_number().over(Window.orderBy("first")) - 1)
+    group_names = [str(r["g"]) for r in codes.orderBy("code").select("g").collect()]
+    if not group_names:
+        raise UsageError(f"no person has the property {group_by!r} to group by")
+    people = people.join(codes.select("g", "code"), "g", "left").select(
+        "id", "name", F.coalesce("code", F.lit(-1)).cast("long").alias("grp")
+    )
+    raw = read_query(spark, settings, "spark_ties", "src STRING, dst STRING, strength DOUBLE")
+    return people, sm.clean_ties(people, raw), group_names
+
+
+@dataclass(frozen=True)
+class SparkRankRun:
+    """What :func:`rank_database_spark` returns: the first ``top`` rows, not everyone."""
+
+    run_id: str
+    at: str
+    table: pd.DataFrame  # the best `top` rows, OUTPUT_COLUMNS
+    people: int
+    strong_ties: int
+    timings: dict[str, float]
+    strong: float = 0.5
+    strong_auto: bool = False
+    warnings: tuple[str, ...] = field(default=())
+
+
+def rank_database_spark(
+    db: Database,
+    settings: ConnectionSettings,
+    *,
+    group_by: str | None,
+    strong: float | None = None,
+    write: bool = True,
+    top: int = 20,
+    master: str | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> SparkRankRun:
+    """:func:`engine.analysis.rank_database` on Spark: read through the connector, rank
+    with :func:`rank_frames`, stage the results through the connector
+    (``spark_write_scores``), then publish and settle the run as the local engine does
+    (``publish_run``, ``settle_run``: one small transaction each, over ``db``).
+    """
+    if group_by is None:
+        raise UsageError(
+            "the Spark engine takes its groups from a person property (group by e.g."
+            " organization): it does not detect communities"
+        )
+    if strong is not None and not 0 < strong <= 1:
+        raise UsageError(f"the strong threshold must be in (0, 1], got {strong}")
+    try:
+        return _rank_database_spark(
+            db,
+            settings,
+            group_by=group_by,
+            strong=strong,
+            write=write,
+            top=top,
+            master=master,
+            progress=progress,
+        )
+    except Exception as exc:
+        raise spark_failure(exc) from exc
+
+
+def _rank_database_spark(
+    db: Database,
+    settings: ConnectionSettings,
+    *,
+    group_by: str,
+    strong: float | None,
+    write: bool,
+    top: int,
+    master: str | None,
+    progress: Callable[[str], None] | None,
+) -> SparkRankRun:
+    say = progress or (lambda _m: None)
+    F = _f()
+    spark = spark_session(master)
+    timings: dict[str, float] = {}
+    clock = time.perf_counter()
+    say("reading the network from Neo4j through the Spark connector")
+    people, ties, group_names = read_frames(spark, settings, group_by)
+    ties = ties.localCheckpoint()
+    n_people, n_ties = people.count(), ties.count()
+    timings["read"] = time.perf_counter() - clock
+    say(f"ranking {n_people} people and {n_ties} ties on Spark")
+    clock = time.perf_counter()
+    table, used = rank_frames(people, ties, strong=strong, group_names=group_names)
+    table = table.localCheckpoint()
+    totals = table.agg(
+        F.max(F.when(F.col("score") > 0, F.col("score"))).alias("best"),
+        F.sum("strong_ties").alias("strong_ends"),
+        F.sum((F.col("degree") > 0).cast("long")).alias("tied"),
+        F.sum((F.col("score") > 0).cast("long")).alias("scored"),
+    )
+    summary = _one(totals)
+    timings["rank"] = time.perf_counter() - clock
+    strong_ends = int(summary["strong_ends"] or 0)
+    share = strong_ends / 2 / n_ties if n_ties else 0.0
+    # threshold_warnings counts the people with ties and with a score in its table: a
+    # stand-in of one byte per person with ties says the same (the table stays in Spark).
+    tied, scored = int(summary["tied"] or 0), int(summary["scored"] or 0)
+    stand_in = pd.DataFrame(
+        {"degree": np.ones(tied, dtype=np.int8), "score": np.arange(tied) < scored}
+    )
+    warnings = tuple(ranking.threshold_warnings(stand_in, share, used))
+    run_id = uuid.uuid4().hex[:12]
+    at = ""
+    if write:
+        say("writing the results to Neo4j through the Spark connector")
+        clock = time.perf_counter()
+        best = float(summary["best"] or 0.0)
+        score = F.col("score")
+        tier = (
+            F.when(~(score > 0), F.lit(None).cast("string"))
+            .when(score >= 0.75 * best, "top")
+            .when(score >= 0.5 * best, "high")
+            .when(score >= 0.25 * best, "mid")
+            .otherwise("low")
+        )
+        rows = table.select(
+            F.lit(run_id).alias("run"),
+            *[c for c in ["id", *SCORE_COLUMNS]],
+            tier.alias("score_tier"),
+        )
+        settle(db)
+        write_query(rows, settings, "spark_write_scores")
+        record = db.write(
+            "publish_run",
+            id=run_id,
+            parameters=_parameters(used, strong is None, group_by),
+            strong=used,
+            group_by=group_by,
+            people=n_people,
+            ties=n_ties,
+        )[0]
+        settle(db)
+        at = str(record["at"])
+        timings["write"] = time.perf_counter() - clock
+    head = table.orderBy("rank")
+    head_rows = (head.limit(top) if top else head).toPandas()[OUTPUT_COLUMNS]
+    return SparkRankRun(
+        run_id=run_id,
+        at=at,
+        table=head_rows,
+        people=n_people,
+        strong_ties=strong_ends // 2,
+        timings=timings,
+        strong=used,
+        strong_auto=strong is None,
+        warnings=warnings,
+    )
+
+
+def _parameters(strong: float, auto: bool, group_by: str) -> str:
+    import json  # noqa: PLC0415
+
+    return json.dumps(
+        {"engine": "spark", "group_by": group_by, "strong": strong, "strong_auto": auto},
+        sort_keys=True,
+    )

@@ -1,0 +1,103 @@
+"""``rank --engine spark`` against the real Neo4j: read through the Neo4j Connector for
+Apache Spark, rank on Spark, write back; the stored run equals the local engine's.
+
+The expected values are those the local engine stores for the same database (its own
+correctness is checked in test_rank_neo4j.py and tests/unit); this test checks that the
+Spark path reads, ranks and writes the same thing: measures to 1e-9, the rest identical.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import networkx as nx
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from powerconnect.cli import main
+from powerconnect.engine.analysis import SCORE_COLUMNS, rank_database
+from powerconnect.engine.db import Database
+
+pytestmark = pytest.mark.spark
+
+FLOATS = {"score", "constraint", "effective_size", "efficiency", "hierarchy"}
+STORED = (
+    "MATCH (p:Person) RETURN p.id AS id, labels(p) AS labels, p.pc_run AS run, "
+    + ", ".join(f"p.pc_{c} AS {c}" for c in SCORE_COLUMNS)
+    + " ORDER BY id"
+)
+RUN = (
+    "MATCH (r:Run) RETURN r.strong AS strong, r.group_by AS group_by, r.people AS people,"
+    " r.ties AS ties"
+)
+
+
+def _load_random_network(db: Database) -> None:
+    """A seeded random graph: 80 people in four organizations (one in nine without one), 300
+    ties of a few strengths, one tie stored twice (both ways, the stronger wins) and one
+    isolated person."""
+    rng = np.random.default_rng(11)
+    graph = nx.gnm_random_graph(80, 300, seed=11)
+    people = [
+        {"id": f"p{v:02d}", "name": f"P{v}", "organization": f"Org {v % 4}" if v % 9 else None}
+        for v in graph
+    ] + [{"id": "alone", "name": "Alone", "organization": "Org 1"}]
+    ties = [
+        {"a": f"p{u:02d}", "b": f"p{v:02d}", "s": float(rng.choice([0.1, 0.3, 0.55, 0.8, 1.0]))}
+        for u, v in graph.edges()
+    ]
+    first = ties[0]
+    ties.append({"a": first["b"], "b": first["a"], "s": 0.95})
+    db.driver.execute_query(
+        "UNWIND $people AS p CREATE (x:Person {id: p.id, name: p.name}) "
+        "SET x.organization = p.organization",
+        people=people,
+    )
+    db.driver.execute_query(
+        "UNWIND $ties AS t MATCH (a:Person {id: t.a}), (b:Person {id: t.b}) "
+        "CREATE (a)-[:KNOWS {strength: t.s}]->(b)",
+        ties=ties,
+    )
+
+
+def _stored(db: Database) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    people = [record.data() for record in db.driver.execute_query(STORED).records]
+    run = db.driver.execute_query(RUN).records[0].data()
+    return people, run
+
+
+def test_spark_engine_stores_the_same_run_as_the_local_engine(
+    db: Database, cli_env: dict[str, str], spark: Any
+) -> None:
+    _load_random_network(db)
+    rank_database(db, group_by="organization")
+    local_people, local_run = _stored(db)
+
+    result = CliRunner().invoke(
+        main,
+        ["rank", "--engine", "spark", "--group-by", "organization", "--top", "3"],
+        env=cli_env,
+    )
+    assert result.exit_code == 0, result.output
+    spark_people, spark_run = _stored(db)
+
+    assert spark_run == local_run
+    assert len(spark_people) == len(local_people) == 81
+    assert {p["run"] for p in spark_people} != {p["run"] for p in local_people}  # a new run
+    for ours, theirs in zip(local_people, spark_people, strict=True):
+        assert sorted(ours["labels"]) == sorted(theirs["labels"]), ours["id"]
+        for column in SCORE_COLUMNS:
+            if column in FLOATS and ours[column] is not None:
+                assert theirs[column] == pytest.approx(ours[column], abs=1e-9), column
+            else:
+                assert theirs[column] == ours[column], (ours["id"], column)
+    assert any(p["role"] == "power connector" for p in spark_people)
+
+
+def test_spark_engine_asks_for_groups(db: Database, cli_env: dict[str, str], spark: Any) -> None:
+    _load_random_network(db)
+    result = CliRunner().invoke(main, ["rank", "--engine", "spark"], env=cli_env)
+    assert result.exit_code == 1
+    assert "does not detect communities" in result.output
+    assert "Traceback" not in result.output
