@@ -40,7 +40,7 @@ import numpy as np
 import pandas as pd
 
 from powerconnect.engine import ranking
-from powerconnect.engine.analysis import OUTPUT_COLUMNS, SCORE_COLUMNS, settle
+from powerconnect.engine.analysis import FLOAT_COLUMNS, OUTPUT_COLUMNS, SCORE_COLUMNS, settle
 from powerconnect.engine.db import Database
 from powerconnect.engine.errors import UsageError
 from powerconnect.engine.settings import ConnectionSettings
@@ -67,13 +67,15 @@ def _f() -> Any:
     return F
 
 
-def auto_strong(ties: DataFrame) -> float:
-    """:func:`engine.ranking.auto_strong` over a DataFrame of ties: the strength at index
-    ``floor(AUTO_QUANTILE * (m - 1))`` of the sorted strengths (numpy's ``"lower"``
-    quantile), between ``AUTO_FLOOR`` and ``DEFAULT_STRONG``.
+def auto_strong(ties: DataFrame, calibrated: float = 0.0) -> float:
+    """:func:`engine.ranking.auto_strong` over a DataFrame of ties: ``CLOSE_PROBABILITY``
+    when at least ``CALIBRATED_MAJORITY`` of the ties are calibrated (``calibrated`` is
+    their share); else the strength at index ``floor(AUTO_QUANTILE * (m - 1))`` of the
+    sorted strengths (numpy's ``"lower"`` quantile), or the next strength up when that is
+    the weakest of several, between ``AUTO_FLOOR`` and ``DEFAULT_STRONG``.
 
     Computed from the count of each distinct strength and a running sum over them, so
-    only one number comes back to the driver.
+    only a few numbers come back to the driver.
     """
     F = _f()
     from pyspark.sql import Window  # noqa: PLC0415
@@ -81,10 +83,18 @@ def auto_strong(ties: DataFrame) -> float:
     m = ties.count()
     if m == 0:
         return ranking.DEFAULT_STRONG
+    if calibrated >= ranking.CALIBRATED_MAJORITY:
+        return ranking.CLOSE_PROBABILITY
     k = int(ranking.AUTO_QUANTILE * (m - 1))  # what numpy's "lower" method indexes
     counts = ties.groupBy("strength").agg(F.count("*").alias("c"))
     running = counts.withColumn("upto", F.sum("c").over(Window.orderBy("strength")))
-    q = _one(running.where(F.col("upto") > k).agg(F.min("strength")))[0]
+    q, weakest = _one(
+        running.agg(F.min(F.when(F.col("upto") > k, F.col("strength"))), F.min("strength"))
+    )
+    if q == weakest:  # a quantile cannot cut inside a level: the next one up, if any
+        above = _one(counts.where(F.col("strength") > weakest).agg(F.min("strength")))[0]
+        if above is not None:
+            q = above
     return float(min(ranking.DEFAULT_STRONG, max(ranking.AUTO_FLOOR, float(q))))
 
 
@@ -260,6 +270,7 @@ def rank_frames(
     *,
     strong: float | None,
     group_names: Sequence[str],
+    calibrated: float = 0.0,
 ) -> tuple[DataFrame, float]:
     """Rank everyone: :func:`engine.ranking.rank` with groups given, as DataFrames.
 
@@ -276,7 +287,7 @@ def rank_frames(
     F = _f()
     ties = ties.localCheckpoint()
     if strong is None:
-        strong = auto_strong(ties)
+        strong = auto_strong(ties, calibrated)
     if not 0.0 < strong <= 1.0:
         raise UsageError(f"strong must be in (0, 1], got {strong}")
     s = F.lit(float(strong))
@@ -435,8 +446,9 @@ def rank_frames(
 
 def read_frames(
     spark: SparkSession, settings: ConnectionSettings, group_by: str
-) -> tuple[DataFrame, DataFrame, list[str]]:
-    """People ``(id, name, grp)``, ties and group names, read through the connector.
+) -> tuple[DataFrame, DataFrame, list[str], float]:
+    """People ``(id, name, grp)``, ties, group names and the share of calibrated ties
+    (:func:`auto_strong`), read through the connector.
 
     Groups are the distinct values of the person property ``group_by`` (read as
     strings), numbered in the order of their first person as Neo4j lists them, as the
@@ -479,8 +491,13 @@ def read_frames(
     people = people.join(codes.select("g", "code"), "g", "left").select(
         "id", "name", F.coalesce("code", F.lit(-1)).cast("long").alias("grp")
     )
-    raw = read_query(spark, settings, "spark_ties", "src STRING, dst STRING, strength DOUBLE")
-    return people, sm.clean_ties(people, raw), group_names
+    raw = read_query(
+        spark, settings, "spark_ties", "src STRING, dst STRING, strength DOUBLE, calibrated BOOLEAN"
+    ).localCheckpoint()
+    # the share of stored ties whose strength is P(close), as engine.analysis.read_network
+    # counts it (over the ties as stored, before cleaning)
+    calibrated = _one(raw.agg(F.avg(F.col("calibrated").cast("double"))))[0] or 0.0
+    return people, sm.clean_ties(people, raw.drop("calibrated")), group_names, float(calibrated)
 
 
 @dataclass(frozen=True)
@@ -495,6 +512,7 @@ class SparkRankRun:
     timings: dict[str, float]
     strong: float = 0.5
     strong_auto: bool = False
+    strong_rule: str = ""
     warnings: tuple[str, ...] = field(default=())
 
 
@@ -553,13 +571,15 @@ def _rank_database_spark(
     timings: dict[str, float] = {}
     clock = time.perf_counter()
     say("reading the network from Neo4j through the Spark connector")
-    people, ties, group_names = read_frames(spark, settings, group_by)
+    people, ties, group_names, calibrated = read_frames(spark, settings, group_by)
     ties = ties.localCheckpoint()
     n_people, n_ties = people.count(), ties.count()
     timings["read"] = time.perf_counter() - clock
     say(f"ranking {n_people} people and {n_ties} ties on Spark")
     clock = time.perf_counter()
-    table, used = rank_frames(people, ties, strong=strong, group_names=group_names)
+    table, used = rank_frames(
+        people, ties, strong=strong, group_names=group_names, calibrated=calibrated
+    )
     table = table.localCheckpoint()
     totals = table.agg(
         F.max(F.when(F.col("score") > 0, F.col("score"))).alias("best"),
@@ -586,18 +606,26 @@ def _rank_database_spark(
         best = float(summary["best"] or 0.0)
         score = F.col("score")
         tier = (
-            F.when(~(score > 0), F.lit(None).cast("string"))
+            F.when(~(score > 0), F.lit(""))
             .when(score >= 0.75 * best, "top")
             .when(score >= 0.5 * best, "high")
             .when(score >= 0.25 * best, "mid")
             .otherwise("low")
         )
+        # the :RunPart layout of engine.analysis.result_parts: arrays hold no nulls, so a
+        # missing number is NaN (settle_run stores it as null) and no tier is ""
+        nan = F.lit(float("nan")).cast("double")
         rows = table.select(
             F.lit(run_id).alias("run"),
-            *[c for c in ["id", *SCORE_COLUMNS]],
+            "id",
+            *[
+                F.coalesce(F.col(c).cast("double"), nan).alias(c) if c in FLOAT_COLUMNS else c
+                for c in SCORE_COLUMNS
+            ],
             tier.alias("score_tier"),
         )
         settle(db)
+        db.write("drop_run_parts")  # parts of runs stopped before they were published
         write_query(rows, settings, "spark_write_scores")
         record = db.write(
             "publish_run",
@@ -622,6 +650,7 @@ def _rank_database_spark(
         timings=timings,
         strong=used,
         strong_auto=strong is None,
+        strong_rule=ranking.auto_strong_rule(calibrated) if strong is None else "",
         warnings=warnings,
     )
 

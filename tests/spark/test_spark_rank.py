@@ -134,3 +134,26 @@ def test_classics_and_a_random_weighted_graph_rank_the_same(spark: Any) -> None:
     # The automatic threshold came from the quartile of the strengths, not from its cap.
     assert ranking.AUTO_FLOOR < local.attrs["strong"] < ranking.DEFAULT_STRONG
     assert (groups < 0).any()  # people of unknown group are covered
+
+
+@pytest.mark.parametrize(
+    ("strengths", "calibrated"),
+    [
+        ([0.05, 0.2, 0.3, 0.9], 0.0),  # the upper quartile: 0.3
+        ([0.05, 0.2, 0.3, 0.9], 1.0),  # calibrated strengths: 0.5
+        ([0.2] * 6 + [0.4], 0.0),  # the quartile is the weakest level: the next one up
+        ([0.02] * 5, 0.0),  # one level, faint: floored at 0.1
+        ([0.05] * 9 + [0.6], 0.49),  # mostly explicit: the data's rule, capped at 0.5
+    ],
+)
+def test_the_automatic_threshold_is_the_local_engines(
+    spark: Any, strengths: list[float], calibrated: float
+) -> None:
+    from powerconnect.engine.spark_ranking import auto_strong  # noqa: PLC0415
+
+    g = TieGraph.from_edges([(f"a{i}", f"b{i}", s) for i, s in enumerate(strengths)])
+    ties = spark.createDataFrame(
+        [(f"a{i}", f"b{i}", s) for i, s in enumerate(strengths)],
+        "a string, b string, strength double",
+    )
+    assert auto_strong(ties, calibrated) == ranking.auto_strong(g, calibrated)
