@@ -11,9 +11,7 @@ from powerconnect.engine.analysis import _dedupe
 
 def test_a_pair_stored_both_ways_keeps_its_strongest_copy() -> None:
     # By hand: 0-1 is stored as (0, 1, 0.3) and (1, 0, 0.8): one tie 0-1 of 0.8; 0-2 once.
-    lo, hi, strength = _dedupe(
-        np.array([2, 0, 1]), np.array([0, 1, 0]), np.array([0.5, 0.3, 0.8])
-    )
+    lo, hi, strength = _dedupe(np.array([2, 0, 1]), np.array([0, 1, 0]), np.array([0.5, 0.3, 0.8]))
     assert lo.tolist() == [0, 0] and hi.tolist() == [1, 2] and strength.tolist() == [0.8, 0.5]
 
 
