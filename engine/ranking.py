@@ -687,23 +687,25 @@ def _sides_sentences(
     # "of unknown group" for k < 0 (the last entry of both lists); "inside" only for one's own.
     inside = [f"inside {x}" for x in names] + ["of unknown group"]
     elsewhere = [f"in {x}" for x in names] + ["of unknown group"]
+    named = pos < 5  # only these runs are written out; the rest are counted
+    more = np.bincount(rv[~named], weights=times[~named], minlength=n).astype(np.int64).tolist()
+    rv, rc, rk, times, pos = rv[named], rc[named], rk[named], times[named], pos[named]
     own = groups[rv] == rk
     pieces = [
-        f"{cc} strong tie{'' if cc == 1 else 's'} " if p == 0 else f"{cc} "
-        for cc, p in zip(rc.tolist(), pos.tolist(), strict=True)
-    ]
-    pieces = [
-        head + (inside[kk] if o else elsewhere[kk]) + (f" (x{t})" if t > 1 else "")
-        for head, kk, o, t in zip(pieces, rk.tolist(), own.tolist(), times.tolist(), strict=True)
+        (f"{cc} strong tie{'' if cc == 1 else 's'} " if p == 0 else f"{cc} ")
+        + (inside[kk] if o else elsewhere[kk])
+        + (f" (x{t})" if t > 1 else "")
+        for cc, p, kk, o, t in zip(
+            rc.tolist(), pos.tolist(), rk.tolist(), own.tolist(), times.tolist(), strict=True
+        )
     ]
     total = np.bincount(v, minlength=n).tolist()
-    more = np.bincount(rv[pos >= 5], weights=times[pos >= 5], minlength=n).astype(np.int64)
+    run_at = np.flatnonzero(pos == 0)
     bounds = np.r_[run_at, len(rv)].tolist()
     for i, node in enumerate(rv[run_at].tolist()):
-        parts = pieces[bounds[i] : min(bounds[i + 1], bounds[i] + 5)]
-        extra = int(more[node])
-        if extra:
-            parts.append(_count(extra, "more side"))
+        parts = pieces[bounds[i] : bounds[i + 1]]
+        if more[node]:
+            parts.append(_count(more[node], "more side"))
         out[node] = f"bridges {total[node]} sides not strongly tied to each other: {_join(parts)}"
     return out
 
