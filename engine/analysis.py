@@ -149,13 +149,22 @@ def read_network(db: Database, group_by: str | None = None) -> Network:
 
 
 def _dedupe(src: np.ndarray, dst: np.ndarray, strength: np.ndarray) -> tuple[np.ndarray, ...]:
-    """One tie per unordered pair (the strongest), whichever way it was stored."""
+    """One tie per unordered pair (the strongest), whichever way it was stored.
+
+    Sorted by pair; one sort on a single pair key, as ties come nearly in order and
+    mostly without repeats; only when a pair repeats are its copies sorted strongest first.
+    """
     lo, hi = np.minimum(src, dst), np.maximum(src, dst)
-    order = np.lexsort((-strength, hi, lo))
-    lo, hi, strength = lo[order], hi[order], strength[order]
-    first = np.ones(len(lo), dtype=bool)
-    first[1:] = (lo[1:] != lo[:-1]) | (hi[1:] != hi[:-1])
-    return lo[first], hi[first], strength[first]
+    key = lo * (int(hi.max()) + 1 if len(hi) else 1) + hi
+    order = np.argsort(key, kind="stable")
+    pair = key[order]
+    if len(pair) > 1 and bool((pair[1:] == pair[:-1]).any()):
+        order = np.lexsort((-strength, key))
+        pair = key[order]
+    first = np.ones(len(pair), dtype=bool)
+    first[1:] = pair[1:] != pair[:-1]
+    order = order[first]
+    return lo[order], hi[order], strength[order]
 
 
 def rank_database(

@@ -29,6 +29,7 @@ Krackhardt, D. (1999). The ties that torture: Simmelian tie analysis in
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -562,7 +563,30 @@ def group_strong_counts(
     >>> [x.tolist() for x in group_strong_counts(g, groups, strong=0.5)]
     [[0, 0, 1, 2, 3, 5], [1, 0, 0, 0, 0, 0], [2, 1, 1, 1, 1, 1]]
     """
+    node, group, count = _group_strong_counts(g, groups, strong)
+    return node.copy(), group.copy(), count.copy()
+
+
+def _group_strong_counts(
+    g: TieGraph, groups: np.ndarray, strong: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`group_strong_counts`, computed once per graph, groups and threshold.
+
+    ``rank`` needs it three times (directly, in :func:`groups_bridged` and in
+    :func:`brokerage`); the arrays are shared, so callers must not change them.
+    """
     groups = _check_groups(g, groups)
+    digest = hashlib.blake2b(groups.tobytes(), digest_size=16).hexdigest()
+    return _cached(
+        g,
+        f"group_strong_counts:{float(strong)!r}:{digest}",
+        lambda g: _compute_group_strong_counts(g, groups, strong),
+    )
+
+
+def _compute_group_strong_counts(
+    g: TieGraph, groups: np.ndarray, strong: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     is_strong = g.strength >= strong
     ego = np.concatenate([g.src[is_strong], g.dst[is_strong]])
     group = groups[np.concatenate([g.dst[is_strong], g.src[is_strong]])]
@@ -602,7 +626,7 @@ def groups_bridged(g: TieGraph, groups: np.ndarray, strong: float) -> np.ndarray
     >>> groups_bridged(g, np.array([0, 1, 2, 3]), strong=0.5).tolist()
     [2, 1, 1, 0]
     """
-    node, _, _ = group_strong_counts(g, groups, strong)
+    node, _, _ = _group_strong_counts(g, groups, strong)
     return np.bincount(node, minlength=g.n).astype(np.int64)
 
 
@@ -669,7 +693,7 @@ def brokerage(g: TieGraph, groups: np.ndarray, strong: float) -> dict[str, np.nd
     """
     groups = _check_groups(g, groups)
     n = g.n
-    node, group, count = group_strong_counts(g, groups, strong)
+    node, group, count = _group_strong_counts(g, groups, strong)
     known = np.bincount(node, count, minlength=n).astype(np.int64)
     same = group == groups[node]
     own = np.bincount(node[same], count[same], minlength=n).astype(np.int64)

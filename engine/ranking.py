@@ -479,27 +479,46 @@ def rank(
     role = _roles(score, degree, weak_ties, strong_ties, largest, order)
     order = order[np.argsort(role[order] != POWER, kind="stable")]
 
-    per_node: list[list[tuple[int, int]]] = [[] for _ in range(n)]
-    for v, k, c in zip(node.tolist(), grp.tolist(), count.tolist(), strict=True):
-        per_node[v].append((k, c))
-    sides: list[list[tuple[int, int]]] = [[] for _ in range(n)]
-    for v, k, c in zip(side_node.tolist(), side_group.tolist(), side_size.tolist(), strict=True):
-        sides[v].append((k, c))
+    # Per node, its (group, strong ties) rows as slices of two lists, and its sides
+    # sentence built once from precomputed pieces (_sides_sentences).
+    at = np.searchsorted(node, np.arange(n + 1)).tolist()
+    grp_list, count_list = grp.tolist(), count.tolist()
+    known = np.bincount(node, weights=count, minlength=n).astype(np.int64).tolist()
+    side_text = _sides_sentences(side_node, side_group, side_size, groups, names, n)
+    n_sides = np.bincount(side_node, minlength=n).tolist()
     explanation = [
         _explain(
-            role[v],
-            int(degree[v]),
-            int(weak_ties[v]),
-            int(strong_ties[v]),
-            per_node[v],
-            sides[v],
+            r,
+            d,
+            w,
+            s,
+            grp_list[at[v] : at[v + 1]],
+            count_list[at[v] : at[v + 1]],
+            kn,
+            ns,
+            st,
             names,
-            int(cross_open[v]),
-            int(cross_pairs[v]),
-            float(focus[v]),
-            int(groups[v]),
+            co,
+            cp,
+            f,
+            o,
         )
-        for v in range(n)
+        for v, (r, d, w, s, kn, ns, st, co, cp, f, o) in enumerate(
+            zip(
+                role.tolist(),
+                degree.tolist(),
+                weak_ties.tolist(),
+                strong_ties.tolist(),
+                known,
+                n_sides,
+                side_text,
+                cross_open.tolist(),
+                cross_pairs.tolist(),
+                focus.tolist(),
+                groups.tolist(),
+                strict=True,
+            )
+        )
     ]
     own = [names[k] if k >= 0 else "" for k in groups.tolist()]
 
@@ -637,23 +656,61 @@ def _join(parts: list[str]) -> str:
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
-def _sides(sides: list[tuple[int, int]], own: int, names: list[str]) -> str:
-    """``"bridges 3 sides not strongly tied to each other: 2 strong ties inside A, 1 in B
-    and 1 in C"``; sides of the same size and group are counted together."""
-    runs: list[tuple[int, int, int]] = []  # (size, group, how many such sides)
-    for k, c in sides:
-        if runs and runs[-1][:2] == (c, k):
-            runs[-1] = (c, k, runs[-1][2] + 1)
-        else:
-            runs.append((c, k, 1))
-    parts = []
-    for i, (c, k, times) in enumerate(runs[:5]):
-        where = _in(k, own, names) if k >= 0 else "of unknown group"
-        what = _count(c, "strong tie") if i == 0 else str(c)
-        parts.append(f"{what} {where}" + (f" (x{times})" if times > 1 else ""))
-    if len(runs) > 5:
-        parts.append(_count(sum(t for *_, t in runs[5:]), "more side"))
-    return f"bridges {len(sides)} sides not strongly tied to each other: {_join(parts)}"
+def _sides_sentences(
+    side_node: np.ndarray,
+    side_group: np.ndarray,
+    side_size: np.ndarray,
+    groups: np.ndarray,
+    names: list[str],
+    n: int,
+) -> list[str]:
+    """Per node, ``"bridges 3 sides not strongly tied to each other: 2 strong ties inside A,
+    1 in B and 1 in C"`` (``""`` for nodes without sides).
+
+    Sides of the same size and group, next to each other in
+    :func:`engine.measures.strong_sides`'s order, are counted together ("(x2)"); the
+    first five such runs are named and the rest counted as more sides. Each run's words
+    are formatted once, then joined per node.
+    """
+    out = [""] * n
+    if len(side_node) == 0:
+        return out
+    k = np.asarray(side_group, dtype=np.int64)
+    c = np.asarray(side_size, dtype=np.int64)
+    v = np.asarray(side_node, dtype=np.int64)
+    start = np.ones(len(v), dtype=bool)
+    start[1:] = (v[1:] != v[:-1]) | (c[1:] != c[:-1]) | (k[1:] != k[:-1])
+    first = np.flatnonzero(start)
+    times = np.diff(np.r_[first, len(v)])
+    rv, rc, rk = v[first], c[first], k[first]
+    node_first = np.ones(len(rv), dtype=bool)
+    node_first[1:] = rv[1:] != rv[:-1]
+    run_at = np.flatnonzero(node_first)
+    pos = np.arange(len(rv)) - np.repeat(run_at, np.diff(np.r_[run_at, len(rv)]))
+    # "of unknown group" for k < 0 (the last entry of both lists); "inside" only for one's own.
+    inside = [f"inside {x}" for x in names] + ["of unknown group"]
+    elsewhere = [f"in {x}" for x in names] + ["of unknown group"]
+    named = pos < 5  # only these runs are written out; the rest are counted
+    more = np.bincount(rv[~named], weights=times[~named], minlength=n).astype(np.int64).tolist()
+    rv, rc, rk, times, pos = rv[named], rc[named], rk[named], times[named], pos[named]
+    own = groups[rv] == rk
+    pieces = [
+        (f"{cc} strong tie{'' if cc == 1 else 's'} " if p == 0 else f"{cc} ")
+        + (inside[kk] if o else elsewhere[kk])
+        + (f" (x{t})" if t > 1 else "")
+        for cc, p, kk, o, t in zip(
+            rc.tolist(), pos.tolist(), rk.tolist(), own.tolist(), times.tolist(), strict=True
+        )
+    ]
+    total = np.bincount(v, minlength=n).tolist()
+    run_at = np.flatnonzero(pos == 0)
+    bounds = np.r_[run_at, len(rv)].tolist()
+    for i, node in enumerate(rv[run_at].tolist()):
+        parts = pieces[bounds[i] : bounds[i + 1]]
+        if more[node]:
+            parts.append(_count(more[node], "more side"))
+        out[node] = f"bridges {total[node]} sides not strongly tied to each other: {_join(parts)}"
+    return out
 
 
 def _in(k: int, own: int, names: list[str]) -> str:
@@ -666,8 +723,11 @@ def _explain(
     degree: int,
     weak: int,
     strong: int,
-    by_group: list[tuple[int, int]],
-    sides: list[tuple[int, int]],
+    group_ks: list[int],
+    group_cs: list[int],
+    known: int,
+    n_sides: int,
+    sides_text: str,
     names: list[str],
     cross_open: int,
     cross_pairs: int,
@@ -676,40 +736,40 @@ def _explain(
 ) -> str:
     """One sentence saying why a person has their score and role.
 
-    ``by_group`` is ``(group, strong ties)`` and ``sides`` ``(group, strong
-    contacts)`` per side (:func:`engine.measures.strong_sides`), largest first;
-    ``own`` is the person's own group (-1 if unknown): a group is called
-    "inside" only when it is the person's own.
+    ``group_ks`` and ``group_cs`` are the groups and strong ties per group, largest
+    first, and ``known`` their sum; ``n_sides`` is the number of sides of strong
+    contacts (:func:`engine.measures.strong_sides`) and ``sides_text`` their sentence
+    (:func:`_sides_sentences`); ``own`` is the person's own group (-1 if unknown): a
+    group is called "inside" only when it is the person's own.
     """
     if degree == 0:
         return "no ties"
     weak_part = f"{_percent(weak, degree)} of ties weak"
     if focus < FULL_ATTENTION:
         weak_part += f", carrying {round(100 * (1 - focus))}% of tie strength"
-    known = sum(c for _, c in by_group)
     unknown = f" ({strong - known} with unknown group)" if strong > known else ""
     if role == MEGA:
-        k = len(by_group)
+        k = len(group_ks)
         into = f"strong ties into {_count(k, 'group')}" if strong else "no strong ties"
         return f"{_count(degree, 'tie')}, {_percent(weak, degree)} weak; {into}"
     if strong == 0:
         return f"no strong ties; {_count(weak, 'weak tie')}"
-    if len(sides) >= 2:
+    if n_sides >= 2:
         closed = ""
         if cross_open < cross_pairs:
             closed = f"; {cross_open} of {cross_pairs} pairs across them open"
-        return f"{_sides(sides, own, names)}{unknown}{closed}; {weak_part}"
+        return f"{sides_text}{unknown}{closed}; {weak_part}"
     ties = _count(strong, "strong tie")
-    if not by_group:
+    if not group_ks:
         return f"{ties}, all with unknown group; {weak_part}"
-    k0, c0 = by_group[0]
-    if len(by_group) == 1 and not unknown:
+    k0, c0 = group_ks[0], group_cs[0]
+    if len(group_ks) == 1 and not unknown:
         return f"{ties}, all {_in(k0, own, names)}; {weak_part}"
-    if role == HUB or len(by_group) == 1:
+    if role == HUB or len(group_ks) == 1:
         return f"{ties}, {c0} {_in(k0, own, names)}{unknown}; {weak_part}"
-    rest = [f"{c} {_in(k, own, names)}" for k, c in by_group[1:4]]
-    if len(by_group) > 4:
-        rest.append(_count(len(by_group) - 4, "more group"))
+    rest = [f"{c} {_in(k, own, names)}" for k, c in zip(group_ks[1:4], group_cs[1:4], strict=True)]
+    if len(group_ks) > 4:
+        rest.append(_count(len(group_ks) - 4, "more group"))
     return (
         f"{ties}: {c0} {_in(k0, own, names)}, {_join(rest)}{unknown}, all on one side; {weak_part}"
     )
