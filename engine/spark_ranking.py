@@ -232,13 +232,28 @@ def _explain_udf(names: Sequence[str]) -> Any:
         focus: float,
         own: int,
     ) -> str:
+        ks = [int(r["group"]) for r in by_group or []]
+        cs = [int(r["count"]) for r in by_group or []]
+        side_groups = np.array([int(r["group"]) for r in sides or []], dtype=np.int64)
+        side_sizes = np.array([int(r["size"]) for r in sides or []], dtype=np.int64)
+        (sides_text,) = ranking._sides_sentences(
+            np.zeros(len(side_groups), dtype=np.int64),
+            side_groups,
+            side_sizes,
+            np.array([int(own)], dtype=np.int64),
+            names,
+            1,
+        )
         return ranking._explain(
             role,
             int(degree),
             int(weak),
             int(strong),
-            [(int(r["group"]), int(r["count"])) for r in by_group or []],
-            [(int(r["group"]), int(r["size"])) for r in sides or []],
+            ks,
+            cs,
+            sum(cs),
+            len(side_groups),
+            sides_text,
             names,
             int(cross_open),
             int(cross_pairs),
