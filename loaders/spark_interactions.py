@@ -41,7 +41,12 @@ import pandas as pd
 
 from powerconnect.engine.errors import InvalidInput, UsageError
 from powerconnect.engine.settings import ConnectionSettings
-from powerconnect.engine.spark_session import spark_failure, spark_session, write_query
+from powerconnect.engine.spark_session import (
+    WRITE_BATCH,
+    spark_failure,
+    spark_session,
+    write_query,
+)
 from powerconnect.loaders.interactions import (
     DUPLICATE_SECONDS,
     FLOOR,
@@ -56,7 +61,7 @@ from powerconnect.loaders.interactions import (
     parse_timestamps,
     probability_from_signals,
 )
-from powerconnect.loaders.model import DERIVED_SOURCES, MAX_ID_BYTES, LoadSummary
+from powerconnect.loaders.model import DERIVED_SOURCES, MAX_ID_BYTES, LoadSummary, Progress
 
 if TYPE_CHECKING:
     from pyspark.sql import Column, DataFrame, SparkSession
@@ -573,11 +578,15 @@ def load_interactions_spark(
     as_of: datetime | None = None,
     now: datetime | None = None,
     master: str | None = None,
+    batch_size: int = WRITE_BATCH,
+    progress: Progress | None = None,
 ) -> LoadSummary:
     """:func:`loaders.interactions.load_interactions` on Spark: read and check the logs,
     derive the strengths in Spark, and write people (``spark_load_people``) and ties
     (``spark_load_ties``, the properties :func:`loaders.model.tie_properties` gives)
-    through the Neo4j Connector for Apache Spark. A refused log writes nothing.
+    through the Neo4j Connector for Apache Spark, ``batch_size`` rows per transaction
+    (ties from one writer: concurrent MERGEs of ties on shared people could deadlock). A
+    refused log writes nothing. ``progress`` is called once per stage written.
     """
     from pyspark.sql import functions as F  # noqa: PLC0415
 
@@ -605,9 +614,18 @@ def load_interactions_spark(
         people = ties.select(F.explode(F.array("a", "b")).alias("id")).distinct().cache()
         n_people = people.count()
         db.write("load_started", source="interactions")
-        write_query(people, settings, "spark_load_people")
+        write_query(people, settings, "spark_load_people", batch=batch_size)
+        if progress is not None:
+            progress("people", n_people, n_people)
         people_done = time.perf_counter()
-        write_query(ties.drop("share", "frequency").coalesce(1), settings, "spark_load_ties")
+        write_query(
+            ties.drop("share", "frequency").coalesce(1),
+            settings,
+            "spark_load_ties",
+            batch=batch_size,
+        )
+        if progress is not None:
+            progress("ties", n_ties, n_ties)
         db.write("load_finished")
         after = db.query("database_counts")[0]
     except Exception as exc:  # noqa: BLE001 (Spark's errors become one line)

@@ -118,18 +118,13 @@ def _same(local: pd.DataFrame, spark: pd.DataFrame) -> None:
     np.testing.assert_array_equal(spark["minutes"].to_numpy(), local["minutes"].to_numpy())
 
 
-@pytest.mark.parametrize(
-    "options",
-    [
-        {"undirected_channels": ["meeting"]},
-        {"undirected_channels": ["meeting", "call"], "half_life_days": 30.0,
-         "as_of": datetime(2025, 3, 1, tzinfo=UTC)},
-    ],
-    ids=["meeting-undirected", "two-undirected-as-of"],
-)
-def test_spark_strengths_equal_the_local_model(
-    spark: Any, tmp_path: Path, options: dict[str, Any]
-) -> None:
+def test_spark_strengths_equal_the_local_model(spark: Any, tmp_path: Path) -> None:
+    # two logs; two undirected channels, a short half-life and an as_of before the end
+    options: dict[str, Any] = {
+        "undirected_channels": ["meeting", "call"],
+        "half_life_days": 30.0,
+        "as_of": datetime(2025, 3, 1, tzinfo=UTC),
+    }
     log = _log()
     first, second = _write(log.iloc[:700], tmp_path / "a.csv"), _write(
         log.iloc[700:], tmp_path / "b.csv"
@@ -140,8 +135,9 @@ def test_spark_strengths_equal_the_local_model(
     assert got_left == local_left
     for reason in ("self", "placeholder", "duplicate"):  # the log exercises each rule
         assert local_left.get(reason, 0) > 0
-    if "as_of" in options:
-        assert local_left.get("after_as_of", 0) > 0
+    assert local["minutes"].notna().any() and local["minutes"].isna().any()
+    assert (local["channels"].map(len) > 1).any()
+    assert local_left.get("after_as_of", 0) > 0
 
 
 def test_parquet_log_gives_the_csv_strengths(spark: Any, tmp_path: Path) -> None:
@@ -149,8 +145,8 @@ def test_parquet_log_gives_the_csv_strengths(spark: Any, tmp_path: Path) -> None
     csv_path = _write(log, tmp_path / "log.csv")
     parquet = tmp_path / "log.parquet"
     log.to_parquet(parquet, index=False)
-    local, local_left = _local([csv_path])
-    got, got_left = _spark(spark, [parquet])
+    local, local_left = _local([csv_path], undirected_channels=["meeting"])
+    got, got_left = _spark(spark, [parquet], undirected_channels=["meeting"])
     _same(local, got)
     assert got_left == local_left
 
@@ -171,8 +167,10 @@ def test_bad_rows_are_refused_with_file_and_line(
 
     path = tmp_path / "log.csv"
     path.write_text(f"from,to,timestamp,channel\nann,bob,2024-01-01,email\n\n{row}\n")
+    problems = ProblemLog()
+    read_interaction_frame([path], problems, now=NOW)
     with pytest.raises(InvalidInput) as local:
-        read_interaction_frame([path], ProblemLog(), now=NOW)
+        problems.settle(skip_invalid=False)
     with pytest.raises(InvalidInput) as got:
         read_interaction_logs(spark, [path], now=NOW)
     assert (got.value.file, got.value.line) == (local.value.file, local.value.line) == (
