@@ -170,7 +170,9 @@ def _numbered(frame: DataFrame, spark: SparkSession) -> DataFrame:
     table = spark.createDataFrame(offsets or [(0, 0)], "_pid INT, _off LONG")
     return (
         tagged.join(F.broadcast(table), "_pid")
-        .withColumn("_pos", F.col("_off") + F.col("_mid") - F.shiftleft(F.col("_pid").cast("long"), 33))
+        .withColumn(
+            "_pos", F.col("_off") + F.col("_mid") - F.shiftleft(F.col("_pid").cast("long"), 33)
+        )
         .drop("_pid", "_mid", "_off")
     )
 
@@ -195,13 +197,15 @@ def _csv_rows(spark: SparkSession, path: Path) -> tuple[DataFrame, list[str]]:
     width = len(header)
     parsed = lines.withColumn("_rec", _udfs()["fields"](F.col("value")))
     count = F.size("_rec")
-    problem = (
-        F.when(F.col("value").contains("\ufffd"), F.lit("the row has bytes that are not UTF-8"))
-        .when(
-            count != width,
-            F.format_string(f"%d field%s, but the header has {width}", count,
-                            F.when(count != 1, F.lit("s")).otherwise(F.lit(""))),
-        )
+    problem = F.when(
+        F.col("value").contains("\ufffd"), F.lit("the row has bytes that are not UTF-8")
+    ).when(
+        count != width,
+        F.format_string(
+            f"%d field%s, but the header has {width}",
+            count,
+            F.when(count != 1, F.lit("s")).otherwise(F.lit("")),
+        ),
     )
     out = parsed.select(
         *[F.col("_rec")[i].alias(name) for i, name in enumerate(header)],
@@ -317,7 +321,9 @@ def read_interaction_logs(
             seconds = udf["seconds"](raw_d)
             df = df.withColumn("duration", seconds)
             wrong = (F.trim(raw_d) != "") & (
-                F.isnan("duration") | F.col("duration").isNull() | (F.col("duration") < 0)
+                F.isnan("duration")
+                | F.col("duration").isNull()
+                | (F.col("duration") < 0)
                 | (F.abs(F.col("duration")) == float("inf"))
             )
             problems.append(
@@ -411,8 +417,9 @@ def spark_derive_strengths(
         dst.alias("d"),
         F.col("ts").alias("t"),
         text("channel").alias("channel"),
-        (F.col("duration").cast("double") if "duration" in cols else F.lit(None).cast("double"))
-        .alias("duration"),
+        (
+            F.col("duration").cast("double") if "duration" in cols else F.lit(None).cast("double")
+        ).alias("duration"),
         text("group").alias("grp"),
         text("message_id").alias("msg"),
         F.col("_order"),
@@ -421,13 +428,17 @@ def spark_derive_strengths(
     first = rows.where(F.col("_left").isNull()).agg(F.max("t").alias("t")).collect()[0]["t"]
     left_out: dict[str, int] = {
         r["_left"]: int(r["n"])
-        for r in rows.where(F.col("_left").isNotNull()).groupBy("_left").count()
-        .withColumnRenamed("count", "n").collect()
+        for r in rows.where(F.col("_left").isNotNull())
+        .groupBy("_left")
+        .count()
+        .withColumnRenamed("count", "n")
+        .collect()
     }
     if first is None:
         rows.unpersist()
         empty = spark.createDataFrame(
-            [], "a STRING, b STRING, strength DOUBLE, interactions LONG, last_us LONG, "
+            [],
+            "a STRING, b STRING, strength DOUBLE, interactions LONG, last_us LONG, "
             "channels ARRAY<STRING>, minutes DOUBLE",
         )
         return SparkDerived(empty, _ordered(left_out), None, has_channel)
@@ -472,9 +483,7 @@ def spark_derive_strengths(
     # duplicates (tie_signals' sort: pair, channel, direction, time, input order)
     has_id = F.col("msg") != ""
     by_id = Window.partitionBy("a", "b", "msg").orderBy("channel", "direction", "t", "_order")
-    by_time = Window.partitionBy("a", "b", "channel", "direction", has_id).orderBy(
-        "t", "_order"
-    )
+    by_time = Window.partitionBy("a", "b", "channel", "direction", has_id).orderBy("t", "_order")
     gap_us = duplicate_seconds * 1e6
     dup = F.when(has_id, F.row_number().over(by_id) > 1).otherwise(
         F.coalesce(F.col("t") - F.lag("t").over(by_time) <= F.lit(gap_us), F.lit(False))
@@ -550,9 +559,7 @@ def spark_derive_strengths(
         udf["strength"](F.col("share"), F.col("frequency")).alias("strength"),
         "interactions",
         "last_us",
-        (F.col("channels") if has_channel else F.lit(None).cast("array<string>")).alias(
-            "channels"
-        ),
+        (F.col("channels") if has_channel else F.lit(None).cast("array<string>")).alias("channels"),
         F.when(F.col("timed") > 0, udf["minutes"](F.col("minutes"))).alias("minutes"),
         "share",
         "frequency",
@@ -604,9 +611,13 @@ def load_interactions_spark(
             as_of=as_of,
             now=now,
         )
-        ties = derived.ties.withColumn("source", F.lit("interactions")).withColumn(
-            "others", F.array(*[F.lit(s) for s in DERIVED_SOURCES if s != "interactions"])
-        ).cache()
+        ties = (
+            derived.ties.withColumn("source", F.lit("interactions"))
+            .withColumn(
+                "others", F.array(*[F.lit(s) for s in DERIVED_SOURCES if s != "interactions"])
+            )
+            .cache()
+        )
         n_ties = ties.count()
         read_done = time.perf_counter()
         db.setup_schema()

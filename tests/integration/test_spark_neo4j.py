@@ -148,9 +148,7 @@ def test_spark_load_interactions_stores_what_the_local_load_stores(
 ) -> None:
     log = tmp_path / "log.csv"
     log.write_text(INTERACTIONS)
-    explicit = (
-        "CREATE (:Person {id: 'ann'})-[:KNOWS {strength: 0.9}]->(:Person {id: 'bob'})"
-    )
+    explicit = "CREATE (:Person {id: 'ann'})-[:KNOWS {strength: 0.9}]->(:Person {id: 'bob'})"
     args = ["load-interactions", str(log), "--undirected-channel", "meeting"]
     db.driver.execute_query(explicit)
     local = CliRunner().invoke(main, args, env=cli_env)

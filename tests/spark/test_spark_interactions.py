@@ -126,8 +126,9 @@ def test_spark_strengths_equal_the_local_model(spark: Any, tmp_path: Path) -> No
         "as_of": datetime(2025, 3, 1, tzinfo=UTC),
     }
     log = _log()
-    first, second = _write(log.iloc[:700], tmp_path / "a.csv"), _write(
-        log.iloc[700:], tmp_path / "b.csv"
+    first, second = (
+        _write(log.iloc[:700], tmp_path / "a.csv"),
+        _write(log.iloc[700:], tmp_path / "b.csv"),
     )
     local, local_left = _local([first, second], **options)
     got, got_left = _spark(spark, [first, second], **options)
@@ -173,8 +174,12 @@ def test_bad_rows_are_refused_with_file_and_line(
         problems.settle(skip_invalid=False)
     with pytest.raises(InvalidInput) as got:
         read_interaction_logs(spark, [path], now=NOW)
-    assert (got.value.file, got.value.line) == (local.value.file, local.value.line) == (
-        str(path),
-        4,
+    assert (
+        (got.value.file, got.value.line)
+        == (local.value.file, local.value.line)
+        == (
+            str(path),
+            4,
+        )
     )
     assert reason in got.value.reason
