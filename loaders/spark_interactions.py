@@ -425,16 +425,25 @@ def spark_derive_strengths(
         F.col("_order"),
         reason.alias("_left"),
     ).cache()
-    first = rows.where(F.col("_left").isNull()).agg(F.max("t").alias("t")).collect()[0]["t"]
-    left_out: dict[str, int] = {
-        r["_left"]: int(r["n"])
-        for r in rows.where(F.col("_left").isNotNull())
-        .groupBy("_left")
-        .count()
-        .withColumnRenamed("count", "n")
+    given: int | None = None
+    if as_of is not None:
+        ref_ts = pd.Timestamp(as_of)
+        ref_ts = ref_ts.tz_localize("UTC") if ref_ts.tzinfo is None else ref_ts.tz_convert("UTC")
+        given = int(ref_ts.value // 1000)
+    # one pass: the rows left out by reason, the latest kept row, the kept rows after as_of
+    late = F.col("t") > F.lit(given) if given is not None else F.lit(False)
+    stats = (
+        rows.groupBy("_left")
+        .agg(
+            F.count("*").alias("n"),
+            F.max("t").alias("t"),
+            F.sum(late.cast("long")).alias("late"),
+        )
         .collect()
-    }
-    if first is None:
+    )
+    left_out: dict[str, int] = {r["_left"]: int(r["n"]) for r in stats if r["_left"] is not None}
+    kept_stats = next((r for r in stats if r["_left"] is None), None)
+    if kept_stats is None:
         rows.unpersist()
         empty = spark.createDataFrame(
             [],
@@ -442,16 +451,10 @@ def spark_derive_strengths(
             "channels ARRAY<STRING>, minutes DOUBLE",
         )
         return SparkDerived(empty, _ordered(left_out), None, has_channel)
-    if as_of is not None:
-        ref_ts = pd.Timestamp(as_of)
-        ref_ts = ref_ts.tz_localize("UTC") if ref_ts.tzinfo is None else ref_ts.tz_convert("UTC")
-        ref = int(ref_ts.value // 1000)
-    else:
-        ref = int(first)
+    ref = given if given is not None else int(kept_stats["t"])
+    if kept_stats["late"]:
+        left_out["after_as_of"] = int(kept_stats["late"])
     kept = rows.where(F.col("_left").isNull())
-    after = kept.where(F.col("t") > F.lit(ref)).count()
-    if after:
-        left_out["after_as_of"] = int(after)
     kept = kept.where(F.col("t") <= F.lit(ref))
 
     und = sorted(set(undirected_channels))
