@@ -93,6 +93,12 @@ class SparkDerived:
     has_channel: bool = False
 
 
+def _in_utc(when: datetime) -> pd.Timestamp:
+    """``when`` in UTC; a naive one is taken as UTC already (as the local model does)."""
+    stamp = pd.Timestamp(when)
+    return stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
+
+
 # ------------------------------------------------------------------------ cleaning (UDFs)
 def _clean_text(values: pd.Series) -> pd.Series:
     """Each value as the local reader leaves it: NFC, stripped; missing as ""."""
@@ -232,8 +238,7 @@ def read_interaction_logs(
     if not paths:
         raise UsageError("no interaction log to read")
     udf = _udfs()
-    limit = pd.Timestamp(now if now is not None else datetime.now(UTC))
-    limit = limit.tz_localize("UTC") if limit.tzinfo is None else limit.tz_convert("UTC")
+    limit = _in_utc(now if now is not None else datetime.now(UTC))
     limit_us = (limit + FUTURE_TOLERANCE).value // 1000
     frames: list[DataFrame] = []
     present: set[str] = set()
@@ -403,9 +408,9 @@ def spark_derive_strengths(
 
     nobody = sorted(PLACEHOLDERS)
     src, dst = F.coalesce(F.col("source"), F.lit("")), F.coalesce(F.col("target"), F.lit(""))
-    limit = pd.Timestamp(now if now is not None else datetime.now(UTC))
-    limit = limit.tz_localize("UTC") if limit.tzinfo is None else limit.tz_convert("UTC")
-    limit_us = (limit + FUTURE_TOLERANCE).value // 1000
+    limit_us = (
+        _in_utc(now if now is not None else datetime.now(UTC)) + FUTURE_TOLERANCE
+    ).value // 1000
     reason = (
         F.when(F.lower(src).isin(nobody) | F.lower(dst).isin(nobody), F.lit("placeholder"))
         .when(src == dst, F.lit("self"))
@@ -427,9 +432,7 @@ def spark_derive_strengths(
     ).cache()
     given: int | None = None
     if as_of is not None:
-        ref_ts = pd.Timestamp(as_of)
-        ref_ts = ref_ts.tz_localize("UTC") if ref_ts.tzinfo is None else ref_ts.tz_convert("UTC")
-        given = int(ref_ts.value // 1000)
+        given = int(_in_utc(as_of).value // 1000)
     # one pass: the rows left out by reason, the latest kept row, the kept rows after as_of
     late = F.col("t") > F.lit(given) if given is not None else F.lit(False)
     stats = (
