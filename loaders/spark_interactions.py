@@ -203,15 +203,24 @@ def _csv_rows(spark: SparkSession, path: Path) -> tuple[DataFrame, list[str]]:
     width = len(header)
     parsed = lines.withColumn("_rec", _udfs()["fields"](F.col("value")))
     count = F.size("_rec")
-    problem = F.when(
-        F.col("value").contains("\ufffd"), F.lit("the row has bytes that are not UTF-8")
-    ).when(
-        count != width,
-        F.format_string(
-            f"%d field%s, but the header has {width}",
-            count,
-            F.when(count != 1, F.lit("s")).otherwise(F.lit("")),
-        ),
+    quotes = F.length("value") - F.length(F.regexp_replace("value", '"', ""))
+    problem = (
+        F.when(F.col("value").contains("\ufffd"), F.lit("the row has bytes that are not UTF-8"))
+        .when(
+            quotes % 2 == 1,
+            F.lit(
+                "a quoted field runs past the end of the line (the Spark reader takes one"
+                " record per line; the local engine reads such files)"
+            ),
+        )
+        .when(
+            count != width,
+            F.format_string(
+                f"%d field%s, but the header has {width}",
+                count,
+                F.when(count != 1, F.lit("s")).otherwise(F.lit("")),
+            ),
+        )
     )
     out = parsed.select(
         *[F.col("_rec")[i].alias(name) for i, name in enumerate(header)],

@@ -183,3 +183,14 @@ def test_bad_rows_are_refused_with_file_and_line(
         )
     )
     assert reason in got.value.reason
+
+
+def test_a_record_spanning_lines_is_refused_not_misread(spark: Any, tmp_path: Path) -> None:
+    from powerconnect.loaders.spark_interactions import read_interaction_logs  # noqa: PLC0415
+
+    path = tmp_path / "log.csv"
+    path.write_text('from,to,timestamp,channel\nann,bob,2024-01-01,"e\nmail"\n')
+    with pytest.raises(InvalidInput) as got:
+        read_interaction_logs(spark, [path], now=NOW)
+    assert got.value.line == 2
+    assert "quoted field runs past the end of the line" in got.value.reason
