@@ -19,7 +19,17 @@ workers, each process's own peak, summed, an upper bound). For Spark the run als
 the shuffle bytes written, from Spark's monitoring API; for each size the per-tie costs
 that docs/scale.md extrapolates from.
 
+With ``--interactions N`` it measures ``load-interactions``' strength model instead: a
+seeded log of N rows (bench_strength-like: 20,000 people, four channels, durations, groups,
+message ids, logged-twice rows), derived in a child per engine from the same CSV file:
+**local** :func:`loaders.interactions.read_interaction_frame` then
+:func:`~loaders.interactions.derive_strengths`; **spark**
+:func:`loaders.spark_interactions.read_interaction_logs` then
+:func:`~loaders.spark_interactions.spark_derive_strengths`, the ties written to ``noop``.
+Wall time includes reading and checking the log on both sides; Neo4j is left out.
+
 Run:  .venv/bin/python bench/bench_spark.py [--sizes 100000,300000,1000000] [--runs 1]
+      .venv/bin/python bench/bench_spark.py --interactions 1000000 [--runs 3]
 (needs the spark extra: make install-spark)
 """
 
@@ -149,6 +159,90 @@ def child_spark(folder: Path) -> dict[str, float]:
     return {"seconds": seconds, "peak_mb": peak, "shuffle_mb": shuffle / 1e6}
 
 
+LOG_PEOPLE = 20_000
+#: the log's "now": later than every generated row
+LOG_NOW = "2026-01-01T00:00:00Z"
+
+
+def write_log(rows: int, seed: int, folder: Path) -> None:
+    """A seeded interaction log of ``rows`` rows as log.csv (every column the model reads)."""
+    rng = np.random.default_rng(seed)
+    a = rng.zipf(1.6, rows) % LOG_PEOPLE
+    b = (a + 1 + rng.zipf(1.4, rows) % (LOG_PEOPLE - 1)) % LOG_PEOPLE
+    start = pd.Timestamp("2024-01-01", tz="UTC").value // 1000
+    t = start + rng.integers(0, 700 * 86_400_000_000, rows)
+    twin = rng.random(rows) < 0.05  # logged by both ends, 3 s apart
+    t[twin] = np.roll(t, 1)[twin] + 3_000_000
+    channel = rng.choice(["email", "meeting", "call", "chat"], rows, p=[0.5, 0.2, 0.2, 0.1])
+    frame = pd.DataFrame(
+        {
+            "from": [f"p{i}" for i in a],
+            "to": [f"p{i}" for i in b],
+            "timestamp": pd.to_datetime(t * 1000, utc=True).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+            "channel": channel,
+            "duration": np.where(channel == "email", "", rng.integers(30, 3600, rows).astype(str)),
+            "group": np.where(
+                rng.random(rows) < 0.1, [f"g{i}" for i in rng.integers(0, rows // 20, rows)], ""
+            ),
+            "message_id": np.where(
+                channel == "email", [f"<m{i}>" for i in rng.integers(0, rows, rows)], ""
+            ),
+        }
+    )
+    frame.to_csv(folder / "log.csv", index=False)
+
+
+def child_log_local(folder: Path) -> dict[str, float]:
+    from powerconnect.loaders.interactions import derive_strengths, read_interaction_frame  # noqa: PLC0415
+    from powerconnect.loaders.tables import ProblemLog  # noqa: PLC0415
+
+    now = pd.Timestamp(LOG_NOW).to_pydatetime()
+    clock = time.perf_counter()
+    frame = read_interaction_frame([folder / "log.csv"], ProblemLog(), now=now)
+    derived = derive_strengths(frame, undirected_channels=["meeting"], now=now)
+    seconds = time.perf_counter() - clock
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {"seconds": seconds, "peak_mb": peak, "ties": len(derived.ties)}
+
+
+def child_log_spark(folder: Path) -> dict[str, float]:
+    from powerconnect.engine.spark_session import spark_session  # noqa: PLC0415
+    from powerconnect.loaders.spark_interactions import (  # noqa: PLC0415
+        read_interaction_logs,
+        spark_derive_strengths,
+    )
+
+    now = pd.Timestamp(LOG_NOW).to_pydatetime()
+    spark = spark_session("local[*]")
+    clock = time.perf_counter()
+    frame = read_interaction_logs(spark, [folder / "log.csv"], now=now)
+    derived = spark_derive_strengths(frame, undirected_channels=["meeting"], now=now)
+    derived.ties.write.format("noop").mode("overwrite").save()
+    seconds = time.perf_counter() - clock
+    peak = _tree_peak_mb(os.getpid())
+    spark.stop()
+    return {"seconds": seconds, "peak_mb": peak}
+
+
+def bench_interactions(rows: int, runs: int, seed: int) -> None:
+    print(f"load-interactions model, {rows:,} log rows, median of {runs} run(s)")
+    print("| rows | local s | spark s | time ratio | local MB | spark MB | memory ratio |")
+    print("|---|---|---|---|---|---|---|")
+    with tempfile.TemporaryDirectory(prefix="bench-spark-log-") as tmp:
+        folder = Path(tmp)
+        write_log(rows, seed, folder)
+        local = [run_child("log-local", folder) for _ in range(runs)]
+        spark = [run_child("log-spark", folder) for _ in range(runs)]
+    ls = float(np.median([r["seconds"] for r in local]))
+    ss = float(np.median([r["seconds"] for r in spark]))
+    lm = float(np.median([r["peak_mb"] for r in local]))
+    sm = float(np.median([r["peak_mb"] for r in spark]))
+    print(
+        f"| {rows} | {ls:.1f} | {ss:.1f} | {ss / ls:.1f}x | {lm:.0f} | {sm:.0f} | {sm / lm:.1f}x |",
+        flush=True,
+    )
+
+
 def run_child(engine: str, folder: Path) -> dict[str, float]:
     out = subprocess.run(
         [sys.executable, __file__, "--child", engine, "--dir", str(folder)],
@@ -166,17 +260,26 @@ def main() -> None:
     parser.add_argument("--sizes", default="100000,300000,1000000")
     parser.add_argument("--runs", type=int, default=1)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--child", choices=["local", "spark"])
+    parser.add_argument("--interactions", type=int, default=0, metavar="ROWS")
+    parser.add_argument("--child", choices=["local", "spark", "log-local", "log-spark"])
     parser.add_argument("--dir", type=Path)
     args = parser.parse_args()
     if args.child:
-        fn = child_local if args.child == "local" else child_spark
+        fn = {
+            "local": child_local,
+            "spark": child_spark,
+            "log-local": child_log_local,
+            "log-spark": child_log_spark,
+        }[args.child]
         print(json.dumps(fn(args.dir)))
         return
     print(
         f"bench_spark, {date.today()}, {platform.processor() or platform.machine()},"
         f" {os.cpu_count()} cores, Python {platform.python_version()}"
     )
+    if args.interactions:
+        bench_interactions(args.interactions, args.runs, args.seed)
+        return
     print(
         "| ties | people | local s | spark s | time ratio | local MB | spark MB | memory ratio"
         " | spark shuffle MB | spark us/tie | shuffle B/tie |"

@@ -200,6 +200,20 @@ def _ask(reason: str) -> bool:
     help="A channel whose rows have no direction (face to face, meetings, calls logged by "
     "both ends): they count for both people, never as one-sided. Repeatable",
 )
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "spark"]),
+    default="local",
+    show_default=True,
+    help="Where to compute: in this process, or on Apache Spark, writing through the Neo4j"
+    " connector (needs pip install 'powerconnect[spark]'; logs in CSV or Parquet).",
+)
+@click.option(
+    "--spark-master",
+    default=None,
+    metavar="URL",
+    help="Spark master for --engine spark [default: $SPARK_MASTER, else local[*]].",
+)
 @strength_options
 @load_options
 @connection_options
@@ -207,6 +221,8 @@ def load_interactions(
     settings: ConnectionSettings,
     logs: tuple[Path, ...],
     undirected_channels: tuple[str, ...],
+    engine: str,
+    spark_master: str | None,
     half_life: float,
     as_of: datetime | None,
     skip_invalid: bool,
@@ -225,10 +241,36 @@ def load_interactions(
     history in one command. People named in a log are created if missing. An explicit
     strength from `powerconnect load` always wins over a derived one.
 
+    With --engine spark the same strengths are derived with Spark DataFrames (local
+    mode unless --spark-master says otherwise) from CSV or Parquet logs and written
+    through the Neo4j Connector for Apache Spark (no --dry-run or --skip-invalid there:
+    a bad row refuses the load).
+
     Example:
 
         powerconnect load-interactions log.csv --undirected-channel meeting
     """
+    if engine == "spark":
+        if dry_run or skip_invalid:
+            raise UsageError(
+                "--dry-run and --skip-invalid are not available with --engine spark"
+                " (a bad row refuses the load; use the local engine to write rejects files)"
+            )
+        from powerconnect.loaders.spark_interactions import (  # noqa: PLC0415 (optional extra)
+            load_interactions_spark,
+        )
+
+        _load(
+            settings,
+            lambda db, paths, **kw: load_interactions_spark(db, settings, paths, **kw),
+            list(logs),
+            undirected_channels=undirected_channels,
+            half_life_days=half_life,
+            as_of=_utc(as_of),
+            master=spark_master,
+            batch_size=batch_size,
+        )
+        return
     _load(
         settings,
         loaders.load_interactions,

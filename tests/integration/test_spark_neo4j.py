@@ -8,6 +8,7 @@ Spark path reads, ranks and writes the same thing: measures to 1e-9, the rest id
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import networkx as nx
@@ -101,3 +102,75 @@ def test_spark_engine_asks_for_groups(db: Database, cli_env: dict[str, str], spa
     assert result.exit_code == 1
     assert "does not detect communities" in result.output
     assert "Traceback" not in result.output
+
+
+# ------------------------------------------------------------- load-interactions --engine spark
+#: A small log with each rule of the strength model in it: durations, an undirected channel
+#: (meeting), both kinds of duplicate, a group, a self row, placeholders, one-sided and
+#: reciprocated pairs, several channels; and a pair (ann, bob) whose tie was given explicitly.
+INTERACTIONS = """from,to,timestamp,channel,duration,group,message_id
+ann,bob,2024-03-01T09:00:00Z,email,,,<m1>
+bob,ann,2024-03-01T09:01:00Z,email,,,<m1>
+ann,bob,2024-03-02T10:00:00Z,call,600,,
+ann,bob,2024-03-02T10:00:05Z,call,600,,
+bob,ann,2024-03-03T11:00:00Z,email,,,
+ann,cid,2024-03-04T12:00:00Z,meeting,3600,g1,
+bob,cid,2024-03-04T12:00:00Z,meeting,3600,g1,
+ann,dee,2024-03-04T12:00:00Z,meeting,3600,g1,
+cid,dee,2024-04-01,email,,,
+cid,dee,2024-04-02,email,,,
+dee,eve,2024-05-01T08:00:00Z,chat,,,
+eve,eve,2024-05-01T08:00:00Z,chat,,,
+eve,unknown,2024-05-02,email,,,
+,eve,2024-05-03,email,,,
+fay,ann,2024-06-01T09:00:00+02:00,email,,,
+ann,fay,2024-06-01T18:00:00Z,meeting,1800,,
+"""
+TIES = (
+    "MATCH (a:Person)-[k:KNOWS]->(b:Person) RETURN a.id AS a, b.id AS b, properties(k) AS p"
+    " ORDER BY a, b"
+)
+
+
+def _ties_and_people(db: Database) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    ties = [r.data() for r in db.driver.execute_query(TIES).records]
+    people = [
+        r.data()
+        for r in db.driver.execute_query(
+            "MATCH (p:Person) RETURN p.id AS id, properties(p) AS p ORDER BY id"
+        ).records
+    ]
+    return ties, people
+
+
+def test_spark_load_interactions_stores_what_the_local_load_stores(
+    db: Database, cli_env: dict[str, str], spark: Any, tmp_path: Path
+) -> None:
+    log = tmp_path / "log.csv"
+    log.write_text(INTERACTIONS)
+    explicit = "CREATE (:Person {id: 'ann'})-[:KNOWS {strength: 0.9}]->(:Person {id: 'bob'})"
+    args = ["load-interactions", str(log), "--undirected-channel", "meeting"]
+    db.driver.execute_query(explicit)
+    local = CliRunner().invoke(main, args, env=cli_env)
+    assert local.exit_code == 0, local.output
+    local_ties, local_people = _ties_and_people(db)
+
+    db.driver.execute_query("MATCH (n) DETACH DELETE n")
+    db.driver.execute_query(explicit)
+    result = CliRunner().invoke(main, [*args, "--engine", "spark"], env=cli_env)
+    assert result.exit_code == 0, result.output
+    assert "left out" in result.output and "left out" in local.output
+    spark_ties, spark_people = _ties_and_people(db)
+
+    assert spark_people == local_people
+    assert [(t["a"], t["b"]) for t in spark_ties] == [(t["a"], t["b"]) for t in local_ties]
+    assert len(local_ties) == 7
+    for ours, theirs in zip(local_ties, spark_ties, strict=True):
+        assert set(theirs["p"]) == set(ours["p"]), ours
+        for key, value in ours["p"].items():
+            if isinstance(value, float):
+                assert theirs["p"][key] == pytest.approx(value, abs=1e-9), (ours, key)
+            else:
+                assert theirs["p"][key] == value, (ours, key)
+    ann_bob = spark_ties[0]["p"]
+    assert ann_bob["strength"] == 0.9 and "source" not in ann_bob  # the explicit one stays
