@@ -26,7 +26,7 @@ from powerconnect.engine.settings import ConnectionSettings
 from powerconnect.loaders import LoadSummary, Progress
 from powerconnect.loaders.interactions import HALF_LIFE_DAYS, check_half_life
 from powerconnect.loaders.writer import DEFAULT_BATCH_SIZE, TooManyDeletions
-from powerconnect.options import connection_options, open_database
+from powerconnect.options import connection_options, engine_options, open_database
 
 __all__ = [
     "load",
@@ -200,19 +200,9 @@ def _ask(reason: str) -> bool:
     help="A channel whose rows have no direction (face to face, meetings, calls logged by "
     "both ends): they count for both people, never as one-sided. Repeatable",
 )
-@click.option(
-    "--engine",
-    type=click.Choice(["local", "spark"]),
-    default="local",
-    show_default=True,
-    help="Where to compute: in this process, or on Apache Spark, writing through the Neo4j"
-    " connector (needs pip install 'powerconnect[spark]'; logs in CSV or Parquet).",
-)
-@click.option(
-    "--spark-master",
-    default=None,
-    metavar="URL",
-    help="Spark master for --engine spark [default: $SPARK_MASTER, else local[*]].",
+@engine_options(
+    "writing through the Neo4j connector (needs pip install 'powerconnect[spark]'; logs in CSV"
+    " or Parquet)"
 )
 @strength_options
 @load_options

@@ -275,3 +275,25 @@ class PowerConnectGroup(click.Group):
 def info(message: str) -> None:
     """Progress and logs go to stderr; stdout is for results."""
     click.echo(message, err=True)
+
+
+def engine_options(spark_note: str) -> Callable[[F], F]:
+    """``--engine local|spark`` and ``--spark-master`` (for ``rank`` and
+    ``load-interactions``); ``spark_note`` says what the Spark engine does and needs."""
+
+    def decorate(f: F) -> F:
+        f = click.option(
+            "--spark-master",
+            default=None,
+            metavar="URL",
+            help="Spark master for --engine spark [default: $SPARK_MASTER, else local[*]].",
+        )(f)
+        return click.option(
+            "--engine",
+            type=click.Choice(["local", "spark"]),
+            default="local",
+            show_default=True,
+            help=f"Where to compute: in this process, or on Apache Spark, {spark_note}.",
+        )(f)
+
+    return decorate

@@ -21,6 +21,7 @@ from powerconnect.options import (
     StrongThreshold,
     connection_options,
     emit,
+    engine_options,
     info,
     open_database,
     output_options,
@@ -76,19 +77,8 @@ RANK_TABLE_COLUMNS = [
     help="Ignored: community detection no longer depends on a seed.",
 )
 @click.option("--no-write", is_flag=True, help="Print the ranking without storing it in Neo4j.")
-@click.option(
-    "--engine",
-    type=click.Choice(["local", "spark"]),
-    default="local",
-    show_default=True,
-    help="Where to compute: in this process, or on Apache Spark through the Neo4j connector"
-    " (needs pip install 'powerconnect[spark]' and --group-by).",
-)
-@click.option(
-    "--spark-master",
-    default=None,
-    metavar="URL",
-    help="Spark master for --engine spark [default: $SPARK_MASTER, else local[*]].",
+@engine_options(
+    "through the Neo4j connector (needs pip install 'powerconnect[spark]' and --group-by)"
 )
 def rank_cmd(
     settings: ConnectionSettings,
