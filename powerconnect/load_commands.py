@@ -240,6 +240,12 @@ def load_interactions(
 
         powerconnect load-interactions log.csv --undirected-channel meeting
     """
+    model: dict[str, Any] = {
+        "undirected_channels": undirected_channels,
+        "half_life_days": half_life,
+        "as_of": _utc(as_of),
+        "batch_size": batch_size,
+    }
     if engine == "spark":
         if dry_run or skip_invalid:
             raise UsageError(
@@ -254,23 +260,17 @@ def load_interactions(
             settings,
             lambda db, paths, **kw: load_interactions_spark(db, settings, paths, **kw),
             list(logs),
-            undirected_channels=undirected_channels,
-            half_life_days=half_life,
-            as_of=_utc(as_of),
             master=spark_master,
-            batch_size=batch_size,
+            **model,
         )
         return
     _load(
         settings,
         loaders.load_interactions,
         list(logs),
-        undirected_channels=undirected_channels,
-        half_life_days=half_life,
-        as_of=_utc(as_of),
         skip_invalid=skip_invalid,
         dry_run=dry_run,
-        batch_size=batch_size,
+        **model,
     )
 
 
