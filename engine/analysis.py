@@ -314,6 +314,10 @@ def write_results(
     return str(record["at"])
 
 
+#: How many times :func:`settle` runs ``settle_run`` when concurrent readers race for a part.
+SETTLE_ATTEMPTS = 5
+
+
 def settle(db: Database) -> None:
     """Finish what a ranking run stopped after ``publish_run`` left: write the values staged
     for the current ``:Run`` onto the people, one :RunPart per transaction (``settle_run``).
@@ -323,8 +327,22 @@ def settle(db: Database) -> None:
     reads.
     """
     row = db.query("intro_context")[0]
-    if row["run_id"] is not None:
-        db.run_auto_commit("settle_run", id=row["run_id"])
+    if row["run_id"] is None:
+        return
+    from neo4j.exceptions import Neo4jError  # noqa: PLC0415 (the driver is heavy)
+
+    for attempt in range(SETTLE_ATTEMPTS):
+        try:
+            db.run_auto_commit("settle_run", id=row["run_id"])
+            return
+        except Neo4jError:
+            # Another reader settling the same run at the same time wrote and deleted a
+            # part this one had matched (its transaction then fails and rolls back): go
+            # again over the parts that are left. A failure that is not such a race comes
+            # back every time, and is raised after the last attempt.
+            if attempt == SETTLE_ATTEMPTS - 1:
+                raise
+            time.sleep(0.1 * (attempt + 1))
 
 
 def _plain(value: Any) -> Any:

@@ -14,13 +14,14 @@ import threading
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 from neo4j.exceptions import Neo4jError
 
 from powerconnect import engine
 from powerconnect.cli import main
-from powerconnect.engine.analysis import rank_database, result_parts, write_results
+from powerconnect.engine.analysis import rank_database, result_parts, settle, write_results
 from powerconnect.engine.db import Database
 from powerconnect.engine.errors import database_failure
 from powerconnect.engine.recommend import recommend_database, write_introductions
@@ -399,3 +400,51 @@ def test_reset_asks_first_and_refuses_in_a_script_without_yes(
     done = CliRunner().invoke(main, ["reset", "--yes"], env=cli_env)
     assert done.exit_code == 0, done.output
     assert db.query("database_counts")[0]["people"] == 0
+
+
+def test_readers_settling_the_same_run_at_once_all_succeed(db: Database) -> None:
+    """Several readers (report, explain, introduce ...) that start while a published run is
+    still staged all settle it at once: each part is written by one of them and deleted, and
+    none fails on a part another one deleted under it (two of two runs failed so before
+    settle() tried again)."""
+    ids = [f"p{i}" for i in range(2000)]
+    db.driver.execute_query(
+        "UNWIND $ids AS id CREATE (:Person {id: id})", ids=ids, database_=db.settings.database
+    )
+    rows = [
+        {
+            "id": i,
+            "rank": k + 1,
+            "score": 0.0,
+            "role": "",
+            "constraint": float("nan"),
+            "effective_size": float("nan"),
+            "efficiency": float("nan"),
+            "hierarchy": float("nan"),
+            "strong_ties": 0,
+            "weak_ties": 0,
+            "groups_bridged": 0,
+            "open_pairs": 0,
+            "simmelian_ties": 0,
+            "group": "",
+            "explanation": "staged",
+        }
+        for k, i in enumerate(ids)
+    ]
+    db.run_batches("write_scores", result_parts(pd.DataFrame(rows), 20), run="r2")  # 100 parts
+    db.write(
+        "publish_run", id="r2", parameters="{}", strong=0.5, group_by=None, people=2000, ties=0
+    )
+    readers = [_in_thread(lambda: settle(db)) for _ in range(8)]
+    for thread, _ in readers:
+        thread.join(timeout=120)
+    assert [out.get("error") for _, out in readers] == [None] * 8
+    left = db.driver.execute_query(
+        "MATCH (s:RunPart) RETURN count(s) AS n", database_=db.settings.database
+    )[0][0]["n"]
+    assert left == 0
+    settled = db.driver.execute_query(
+        "MATCH (p:Person {pc_run: 'r2', pc_explanation: 'staged'}) RETURN count(p) AS n",
+        database_=db.settings.database,
+    )[0][0]["n"]
+    assert settled == 2000

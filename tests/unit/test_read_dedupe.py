@@ -36,3 +36,19 @@ def test_dedupe_equals_a_dictionary_of_the_strongest_copy(repeats: int) -> None:
 def test_no_ties() -> None:
     empty = np.zeros(0, dtype=np.int64)
     assert all(len(x) == 0 for x in _dedupe(empty, empty, np.zeros(0)))
+
+
+def test_distinct_pairs_in_any_order_and_direction_come_back_sorted_by_pair() -> None:
+    # No pair repeats (the common case, which takes the single-key sort): every tie is kept,
+    # ordered by (lower, higher) id. Pairs drawn without repetition from the 40*39/2 possible.
+    rng = np.random.default_rng(7)
+    pairs = [(a, b) for a in range(40) for b in range(a + 1, 40)]
+    chosen = rng.choice(len(pairs), 300, replace=False)
+    lo_hi = np.array([pairs[i] for i in chosen])
+    flip = rng.random(300) < 0.5  # some stored the other way round
+    src = np.where(flip, lo_hi[:, 1], lo_hi[:, 0])
+    dst = np.where(flip, lo_hi[:, 0], lo_hi[:, 1])
+    strength = rng.random(300).round(3)
+    lo, hi, kept = _dedupe(src, dst, strength)
+    expected = sorted(zip(lo_hi[:, 0].tolist(), lo_hi[:, 1].tolist(), strength.tolist()))
+    assert list(zip(lo.tolist(), hi.tolist(), kept.tolist(), strict=True)) == expected
