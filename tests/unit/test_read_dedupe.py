@@ -50,5 +50,7 @@ def test_distinct_pairs_in_any_order_and_direction_come_back_sorted_by_pair() ->
     dst = np.where(flip, lo_hi[:, 0], lo_hi[:, 1])
     strength = rng.random(300).round(3)
     lo, hi, kept = _dedupe(src, dst, strength)
-    expected = sorted(zip(lo_hi[:, 0].tolist(), lo_hi[:, 1].tolist(), strength.tolist()))
+    expected = sorted(
+        zip(lo_hi[:, 0].tolist(), lo_hi[:, 1].tolist(), strength.tolist(), strict=True)
+    )
     assert list(zip(lo.tolist(), hi.tolist(), kept.tolist(), strict=True)) == expected
