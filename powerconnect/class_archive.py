@@ -37,6 +37,7 @@ def build_class_archive(home: Path, log: Callable[[str], None] = lambda _m: None
     server = LocalServer(home=home, server_dir=work, bolt_port=free_port(), http_port=free_port())
     password = secrets.token_urlsafe(18)
     log("Preparing the class archive for faster starts and first queries (once) ...")
+    failed = True
     try:
         server.start(password=password)
         settings = ConnectionSettings(uri=server.bolt_uri, password=password)
@@ -45,7 +46,14 @@ def build_class_archive(home: Path, log: Callable[[str], None] = lambda _m: None
             run_demo(db)  # again: the lookups and updates of a reload
             top = result.run.table["id"].tolist()
             find_paths(db, top[0], top[-1])
+        failed = False
     finally:
         server.stop()  # the JVM writes the archive as it exits
+        if failed and server.logs_dir.is_dir():
+            # keep the training server's logs (its data goes): they say why it failed
+            kept = probe.lib_dir.parent / "training-failed-logs"
+            shutil.rmtree(kept, ignore_errors=True)
+            shutil.copytree(server.logs_dir, kept)
+            log(f"The training run failed; its server's logs are kept in {kept}.")
         shutil.rmtree(work, ignore_errors=True)
     return server.class_archive.exists()

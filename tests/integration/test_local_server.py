@@ -348,3 +348,30 @@ def test_the_demo_finds_the_local_server_through_home_and_keeps_its_ports(
     assert f"http://localhost:{local_server.http_port}/browser/" in result.output
     records, _, _ = db.driver.execute_query("MATCH (r:Run) RETURN count(r) AS runs")
     assert records[0]["runs"] == 1
+
+
+def test_a_failed_training_run_keeps_its_servers_logs(
+    local_server: LocalServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The class archive's training run deletes its server directory; when it fails, the
+    # server's logs are what says why, so they are kept (a CI run once failed there with
+    # nothing left to read).
+    from powerconnect import demo
+    from powerconnect.class_archive import build_class_archive
+
+    home = tmp_path / "home"
+    (home / local_server.lib_dir.parent.name).mkdir(parents=True)
+    (home / local_server.lib_dir.parent.name / "lib").symlink_to(local_server.lib_dir)
+
+    def broken(db: Database, **_: object) -> None:
+        raise RuntimeError("the training broke")
+
+    monkeypatch.setattr(demo, "run_demo", broken)
+    said: list[str] = []
+    with pytest.raises(RuntimeError, match="the training broke"):
+        build_class_archive(home, log=said.append)
+    kept = home / local_server.lib_dir.parent.name / "training-failed-logs"
+    assert (kept / "neo4j.log").is_file()
+    assert any(f"logs are kept in {kept}" in line for line in said)
+    left = {p.name for p in (home / local_server.lib_dir.parent.name).glob("training-*")}
+    assert left == {"training-failed-logs"}  # the server directory itself is gone
