@@ -14,9 +14,11 @@ of interactions, with the columns
   all-day events);
 * ``directed``: ``False`` for a meeting (no direction), ``True`` for an email.
 
-:func:`interaction_ties` is the one place that hands such a frame to the model,
+:func:`interaction_ties` hands such a frame to the model on its own,
 :func:`loaders.interactions.derive_strengths` (P(close) from the tie's share of both
-people's time): a group of ``n`` people weighs ``1/(n - 1)`` per tie, durations count
+people's time), as one load of the whole frame would; the loaders go through
+:func:`write_channel_load`, which combines it with the other channels (below). A group of
+``n`` people weighs ``1/(n - 1)`` per tie, durations count
 their minutes, rows of the same ``message_id`` count once, and the channels whose rows
 are not ``directed`` (meetings) count for both people.
 
@@ -32,14 +34,16 @@ mailbox replaces the ``mail`` part of the pairs it sees and keeps the others.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from powerconnect.engine.db import Database
+from powerconnect.loaders.addresses import FileSummary, write_people_and_ties
 from powerconnect.loaders.interactions import (
     HALF_LIFE_DAYS,
     PART_COLUMNS,
@@ -47,7 +51,8 @@ from powerconnect.loaders.interactions import (
     derive_strengths,
     tie_signals,
 )
-from powerconnect.loaders.model import Ties
+from powerconnect.loaders.model import Progress, Ties
+from powerconnect.loaders.tables import ProblemLog
 
 __all__ = [
     "FRAME_COLUMNS",
@@ -56,6 +61,7 @@ __all__ = [
     "empty_frame",
     "interaction_frame",
     "interaction_ties",
+    "write_channel_load",
 ]
 
 #: A load's raw signals on a tie: ``signal_<load>_<name>``, one per part column.
@@ -260,3 +266,44 @@ def _stored_parts(db: Database, ids: list[str]) -> pd.DataFrame:
     for column in ("channels", "day_list", "day_weights"):
         parts[column] = parts[column].map(lambda v: list(v or []))
     return parts
+
+
+def write_channel_load(
+    db: Database,
+    frame: pd.DataFrame,
+    people: Mapping[str, dict[str, Any]],
+    load: str,
+    *,
+    state: Any,
+    started: float,
+    problems: ProblemLog,
+    rejects_files: list[Path],
+    counts: Mapping[str, int],
+    half_life_days: float,
+    as_of: datetime | None,
+    batch_size: int,
+    progress: Progress | None,
+    dry_run: bool,
+) -> FileSummary:
+    """Write one channel's load (``load-mail``, ``load-calendar``): its ties combined with
+    what the other loads left on the same people's ties (:func:`combined_interaction_ties`,
+    ``load`` naming this load's part), and the people it names, leaving the properties they
+    already have (:func:`loaders.addresses.write_people_and_ties` without ``overwrite``)."""
+    ties, after = combined_interaction_ties(
+        db, frame, load, half_life_days=half_life_days, as_of=as_of
+    )
+    return write_people_and_ties(
+        db,
+        people,
+        ties,
+        state=state,
+        overwrite=False,
+        started=started,
+        problems=problems,
+        rejects_files=rejects_files,
+        counts=counts,
+        after_as_of=after,
+        batch_size=batch_size,
+        progress=progress,
+        dry_run=dry_run,
+    )

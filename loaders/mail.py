@@ -54,9 +54,8 @@ from powerconnect.loaders.addresses import (
     is_automated_address,
     parse_addresses,
     read_aliases,
-    write_people_and_ties,
 )
-from powerconnect.loaders.frames import combined_interaction_ties, interaction_frame
+from powerconnect.loaders.frames import interaction_frame, write_channel_load
 from powerconnect.loaders.interactions import HALF_LIFE_DAYS
 from powerconnect.loaders.model import Progress
 from powerconnect.loaders.tables import Problem, ProblemLog
@@ -499,20 +498,18 @@ def load_mail(
         addresses |= {m.sender[1] for m in messages if m.sender is not None}
         book.learn(db, addresses)
         frame, people, counts = mail_interactions(messages, book)
-        ties, after = combined_interaction_ties(
-            db, frame, LOAD, half_life_days=half_life_days, as_of=as_of
-        )
-        return write_people_and_ties(
+        return write_channel_load(
             db,
+            frame,
             people,
-            ties,
+            LOAD,
             state=state,
-            overwrite=False,
             started=started,
             problems=problems,
             rejects_files=rejects,
             counts=counts,
-            after_as_of=after,
+            half_life_days=half_life_days,
+            as_of=as_of,
             batch_size=batch_size,
             progress=progress,
             dry_run=dry_run,
