@@ -27,6 +27,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from click.testing import CliRunner
+from unit.test_introductions import OFFICES_GROUPS, OFFICES_NAMES, OFFICES_TIES
 
 from powerconnect.cli import main
 from powerconnect.engine.db import Database
@@ -259,21 +260,8 @@ def test_to_group_with_another_property_and_impossible_groups(village: Database)
 
 
 # --------------------------------------------------------------------------- recommend
-OFFICES = {"a1": "Acme", "a2": "Acme", "a3": "Acme", "bob": "Acme"}
-OFFICES |= {"g1": "Globex", "g2": "Globex", "meg": "Globex", "i1": "Initech"}
-OFFICES_TIES = [
-    ("a1", "a2", 0.9),
-    ("a1", "a3", 0.9),
-    ("a2", "a3", 0.9),
-    ("g1", "g2", 0.9),
-    ("bob", "a1", 0.8),
-    ("bob", "g1", 0.7),
-    ("bob", "g2", 0.6),
-    ("bob", "i1", 0.9),
-    ("a2", "g2", 0.2),
-    ("meg", "a3", 0.9),
-    ("meg", "i1", 0.9),
-]
+# The offices network of the unit tests (tests/unit/test_introductions.py::offices).
+OFFICES = {person: OFFICES_NAMES[k] for person, k in OFFICES_GROUPS.items()}
 # Worked out by hand in tests/unit/test_introductions.py::offices.
 OFFICES_EXPECTED = [
     ("a3", "a1", "meg", 0.9),
