@@ -229,6 +229,10 @@ INT_COLUMNS = ["rank", "strong_ties", "weak_ties", "groups_bridged", "open_pairs
 FLOAT_COLUMNS = ["score", "constraint", "effective_size", "efficiency", "hierarchy"]
 
 
+#: The score tiers above ``low``, best first: a score at least this share of the run's best.
+SCORE_TIERS = (("top", 0.75), ("high", 0.5), ("mid", 0.25))
+
+
 def score_tiers(score: np.ndarray) -> list[str]:
     """Each score as a share of the run's best score, in quarters: ``top`` (at least 3/4 of
     the best), ``high`` (1/2), ``mid`` (1/4), ``low`` (above 0), and ``""`` for no score
@@ -241,8 +245,8 @@ def score_tiers(score: np.ndarray) -> list[str]:
     scored = score > 0  # False for 0 and NaN: no score, no tier
     best = float(score[scored].max()) if scored.any() else 0.0
     tier = np.select(
-        [score >= 0.75 * best, score >= 0.5 * best, score >= 0.25 * best],
-        ["top", "high", "mid"],
+        [score >= share * best for _, share in SCORE_TIERS],
+        [name for name, _ in SCORE_TIERS],
         default="low",
     )
     return np.where(scored, tier, "").tolist()

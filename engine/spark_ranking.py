@@ -40,7 +40,13 @@ import numpy as np
 import pandas as pd
 
 from powerconnect.engine import ranking
-from powerconnect.engine.analysis import FLOAT_COLUMNS, OUTPUT_COLUMNS, SCORE_COLUMNS, settle
+from powerconnect.engine.analysis import (
+    FLOAT_COLUMNS,
+    OUTPUT_COLUMNS,
+    SCORE_COLUMNS,
+    SCORE_TIERS,
+    settle,
+)
 from powerconnect.engine.db import Database
 from powerconnect.engine.errors import UsageError
 from powerconnect.engine.settings import ConnectionSettings
@@ -620,13 +626,10 @@ def _rank_database_spark(
         clock = time.perf_counter()
         best = float(summary["best"] or 0.0)
         score = F.col("score")
-        tier = (
-            F.when(~(score > 0), F.lit(""))
-            .when(score >= 0.75 * best, "top")
-            .when(score >= 0.5 * best, "high")
-            .when(score >= 0.25 * best, "mid")
-            .otherwise("low")
-        )
+        tier = F.when(~(score > 0), F.lit(""))  # engine.analysis.score_tiers
+        for name, share in SCORE_TIERS:
+            tier = tier.when(score >= share * best, name)
+        tier = tier.otherwise("low")
         # the :RunPart layout of engine.analysis.result_parts: arrays hold no nulls, so a
         # missing number is NaN (settle_run stores it as null) and no tier is ""
         nan = F.lit(float("nan")).cast("double")
