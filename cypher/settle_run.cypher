@@ -8,6 +8,12 @@
 MATCH (s:RunPart {run: $id})
 WITH DISTINCT s.part AS part
 CALL (part) {
+  // one settler at a time per part: take the :Run's write lock first, then look the part up
+  // again (a part another reader settled and deleted meanwhile is no longer found)
+  MATCH (r:Run {id: $id})
+  SET r.settling = true
+  REMOVE r.settling
+  WITH part
   MATCH (s:RunPart {run: $id, part: part})
   CALL (s) {
     WITH s.ids AS ids, s.rank AS rank, s.score AS score, s.role AS role,
