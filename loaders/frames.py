@@ -22,19 +22,22 @@ people's time), as one load of the whole frame would; the loaders go through
 their minutes, rows of the same ``message_id`` count once, and the channels whose rows
 are not ``directed`` (meetings) count for both people.
 
-**Channels combined.** :func:`combined_interaction_ties` (what ``load-mail`` and
-``load-calendar`` call) keeps each load's raw signals on the tie, under the load's name
-(``signal_mail_*``, ``signal_calendar_*``: :data:`SIGNAL_PROPERTIES`; the list
-``signal_loads`` names the loads a tie has), and re-derives P(close) from all of them
-(:func:`loaders.interactions.combine_parts`) for every tie of the people the load names.
-So mail and meetings of the same pair add up as if given in one log, and loading the
-same mailbox again replaces its own part (never counted twice). A load of another
-mailbox replaces the ``mail`` part of the pairs it sees and keeps the others.
+**Loads combined.** :func:`combined_interaction_ties` (what ``load-mail`` and
+``load-calendar`` call) keeps each load's raw signals on the tie as one *part*, under
+the part's name (``signal_<part>_*``: :data:`SIGNAL_PROPERTIES`; the list
+``signal_loads`` names the parts a tie has): ``calendar``, and one part per mailbox,
+``mail:<owner's person id>`` (:func:`loaders.mail.mailbox_owner`). It re-derives
+P(close) from all parts (:func:`loaders.interactions.combine_parts`) for every tie of
+the people the load names. So mail and meetings of the same pair, or two people's
+mailboxes, add up as if given in one log; a message in two mailboxes counts once (each
+part keeps its pair's latest :data:`loaders.interactions.PART_ENTRIES` interactions:
+message key, time, direction and channel, minutes); and loading the same mailbox again
+replaces its own part (never counted twice).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -66,14 +69,28 @@ __all__ = [
 
 #: A load's raw signals on a tie: ``signal_<load>_<name>``, one per part column.
 SIGNAL_PROPERTIES = {
-    "base": "amount",
+    "amounts": "amounts",
     "as_of": "as_of",
     "channels": "channels",
     "day_list": "days",
     "day_weights": "day_weights",
     "n": "n",
     "last": "last",
+    "keys": "keys",
+    "times": "times",
+    "kinds": "kinds",
+    "values": "values",
 }
+_LIST_COLUMNS = (
+    "amounts",
+    "channels",
+    "day_list",
+    "day_weights",
+    "keys",
+    "times",
+    "kinds",
+    "values",
+)
 
 FRAME_COLUMNS = (
     "source",
@@ -169,13 +186,16 @@ def combined_interaction_ties(
     *,
     half_life_days: float = HALF_LIFE_DAYS,
     as_of: datetime | None = None,
+    replaces: Collection[str] = (),
 ) -> tuple[Ties, int]:
     """Ties (source ``'interactions'``) from an interaction frame combined with what
-    earlier loads of other kinds left on the same people's ties (module doc), and how
-    many rows fall after ``as_of``. ``load`` names this load's part (``mail``,
-    ``calendar``). The ties returned are every tie of the people the frame names: their
-    strength, ``interactions`` / ``last_interaction`` / ``channels`` over all loads,
-    and, for the pairs in the frame, this load's ``signal_<load>_*`` properties.
+    earlier loads left on the same people's ties (module doc), and how many rows fall
+    after ``as_of``. ``load`` names this load's part (``calendar``, ``mail:<owner id>``):
+    on the pairs in the frame it replaces the stored part of that name, and those named
+    in ``replaces`` (a name earlier versions gave the same data). The ties returned are
+    every tie of the people the frame names: their strength, ``interactions`` /
+    ``last_interaction`` / ``channels`` over all loads, and, for the pairs in the frame,
+    this load's ``signal_<load>_*`` properties.
     """
     if len(frame) == 0:
         return Ties.empty("interactions"), 0
@@ -195,11 +215,11 @@ def combined_interaction_ties(
     stored = _stored_parts(db, names)
     fresh = set(zip(mine["a"], mine["b"], strict=True))
     if len(stored):
-        ours = stored["load"] == load
+        ours = stored["load"].isin({load, *replaces}).to_numpy()
         pairs = list(zip(stored["a"], stored["b"], strict=True))
         replaced = ours & np.array([p in fresh for p in pairs], dtype=bool)
         stored = stored.loc[~replaced]
-    parts = pd.concat([stored.drop(columns="load"), mine], ignore_index=True)
+    parts = pd.concat([stored, mine.assign(load=load)], ignore_index=True)
     loads: dict[tuple[str, str], set[str]] = {}
     for a, b, kind in zip(stored["a"], stored["b"], stored["load"], strict=True):
         loads.setdefault((a, b), set()).add(kind)
@@ -258,13 +278,16 @@ def _stored_parts(db: Database, ids: list[str]) -> pd.DataFrame:
                 if hasattr(value, "to_native"):  # neo4j.time.DateTime
                     value = value.to_native()
                 part[column] = value
-            if part["base"] is not None and part["as_of"] is not None:
+            legacy = props.get(f"signal_{load}_amount")  # before the directions were kept
+            if part["amounts"] is None and legacy is not None:
+                part["amounts"] = [legacy, 0.0, 0.0]
+            if part["amounts"] is not None and part["as_of"] is not None:
                 rows.append(part)
     if not rows:
         return pd.DataFrame(columns=[*PART_COLUMNS, "load"])
     parts = pd.DataFrame(rows)
-    for column in ("channels", "day_list", "day_weights"):
-        parts[column] = parts[column].map(lambda v: list(v or []))
+    for column in _LIST_COLUMNS:
+        parts[column] = parts[column].map(lambda v: list(v) if v is not None else [])
     return parts
 
 
@@ -284,13 +307,14 @@ def write_channel_load(
     batch_size: int,
     progress: Progress | None,
     dry_run: bool,
+    replaces: Collection[str] = (),
 ) -> FileSummary:
     """Write one channel's load (``load-mail``, ``load-calendar``): its ties combined with
     what the other loads left on the same people's ties (:func:`combined_interaction_ties`,
     ``load`` naming this load's part), and the people it names, leaving the properties they
     already have (:func:`loaders.addresses.write_people_and_ties` without ``overwrite``)."""
     ties, after = combined_interaction_ties(
-        db, frame, load, half_life_days=half_life_days, as_of=as_of
+        db, frame, load, half_life_days=half_life_days, as_of=as_of, replaces=replaces
     )
     return write_people_and_ties(
         db,

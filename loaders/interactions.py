@@ -73,6 +73,7 @@ Contact patterns in a high school. *PLoS ONE* 10(9), e0136497.
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import math
 import time
@@ -112,6 +113,7 @@ __all__ = [
     "DerivedTies",
     "Interactions",
     "PART_COLUMNS",
+    "PART_ENTRIES",
     "check_half_life",
     "combine_parts",
     "count_after",
@@ -266,10 +268,15 @@ def tie_signals(
     active one's weighted active days), ``days`` (days met), ``reciprocity``, ``n``
     (interactions after de-duplication), ``last`` (UTC), ``k`` (channels),
     ``channels`` (sorted list), ``minutes`` (weighted minutes of the rows with a
-    duration) and ``timed`` (how many rows had one). ``with_days`` adds ``base`` (the
-    amount before the multiplexity factor), ``day_list`` (the days met, as days since
-    1970-01-01 UTC) and ``day_weights`` (each day's group weight), the raw signals
-    that :func:`combine_parts` re-derives strengths from.
+    duration) and ``timed`` (how many rows had one). ``with_days`` adds the raw signals
+    that :func:`combine_parts` re-derives strengths from: ``amounts`` (``[undirected,
+    a to b, b to a]``, the amount before reciprocity and multiplexity), ``day_list`` (the
+    days met, as days since 1970-01-01 UTC), ``day_weights`` (each day's group weight)
+    and the pair's latest :data:`PART_ENTRIES` interactions, to recognise them in another
+    load: ``keys`` (a hash of the message id, 0 without one), ``times`` (microseconds
+    since 1970, UTC), ``kinds`` (0 undirected, 1 a to b, 2 b to a, plus 3 times the
+    channel's index in ``channels``) and ``values`` (minutes times group weight, before
+    the decay).
     """
     half_life = check_half_life(half_life_days)
     missing = [c for c in FRAME_COLUMNS if c not in interactions.columns]
@@ -317,9 +324,8 @@ def tie_signals(
     t = t_all[rows]
     pair = ia * len(people) + ib
     groups = _group_weight(interactions, rows, s, d)
-    message = (
-        _codes(interactions, "message_id", n)[0][rows] if "message_id" in interactions else None
-    )
+    message_codes, message_names = _codes(interactions, "message_id", n)
+    message = message_codes[rows] if "message_id" in interactions else None
 
     # one sort by (pair, channel, direction, time) serves de-duplication and grouping
     direction = np.where(undirected, 2, forward.astype(np.int64))
@@ -398,10 +404,56 @@ def tie_signals(
         }
     )
     if with_days:  # what a later load needs to combine this one with others (frames.py)
-        signals["base"] = x_und + x_dir * (1.0 + r) / 2.0
+        signals["amounts"] = np.stack([x_und, x_ab, x_ba], axis=1).tolist()
         signals["day_list"] = _per_pair_lists(pd_pair, pd_day, len(pa))
         signals["day_weights"] = _per_pair_lists(pd_pair, pd_g, len(pa))
+        new_channel = np.concatenate([[True], (pair[1:] != pair[:-1]) | (c[1:] != c[:-1])])
+        channel_rank = np.cumsum(new_channel) - 1
+        channel_index = channel_rank - channel_rank[starts][pair_index]
+        kind = np.where(undirected, 0, np.where(forward, 1, 2)) + 3 * channel_index
+        keys = (
+            _message_keys(message_names)[message[order]]
+            if message is not None
+            else np.zeros(len(t), dtype=np.int64)
+        )
+        values = groups[order] * np.where(timed, np.nan_to_num(dur) / 60.0, UNTIMED_MINUTES)
+        entries = _entries(pair_index, len(pa), keys=keys, times=t, kinds=kind, values=values)
+        for name, lists in entries.items():
+            signals[name] = lists
     return signals, left_out, ref
+
+
+#: The interactions of a pair that one load keeps for de-duplication across loads (the
+#: latest ones; older copies of one message in two loads of a busy pair count twice).
+PART_ENTRIES = 1000
+
+
+def _message_keys(names: list[str]) -> np.ndarray:
+    """A 63-bit hash of each message id (0 for "", no id): what a part keeps to
+    recognise the same message in another load."""
+    keys = [
+        int.from_bytes(hashlib.blake2b(name.encode(), digest_size=8).digest()) >> 1 or 1
+        if name
+        else 0
+        for name in names
+    ]
+    return np.array(keys, dtype=np.int64)
+
+
+def _entries(
+    pair_index: np.ndarray, pairs: int, *, times: np.ndarray, **columns: np.ndarray
+) -> dict[str, list[list[Any]]]:
+    """Each pair's latest :data:`PART_ENTRIES` rows (``pair_index`` numbers the rows'
+    pairs 0..), as one list per pair and column: ``times`` and ``columns``."""
+    order = np.lexsort((-times, pair_index))
+    index = pair_index[order]
+    first = np.searchsorted(index, index)
+    kept = order[np.arange(len(order)) - first < PART_ENTRIES]
+    index = pair_index[kept]
+    out = {"times": _per_pair_lists(index, times[kept], pairs)}
+    for name, values in columns.items():
+        out[name] = _per_pair_lists(index, values[kept], pairs)
+    return out
 
 
 _NO_SIGNALS = pd.DataFrame(
@@ -580,37 +632,68 @@ def derive_strengths(
 
 
 #: The columns of :func:`combine_parts`'s input: one row per pair and load.
-PART_COLUMNS = ("a", "b", "base", "as_of", "channels", "day_list", "day_weights", "n", "last")
+PART_COLUMNS = (
+    "a",
+    "b",
+    "amounts",
+    "as_of",
+    "channels",
+    "day_list",
+    "day_weights",
+    "n",
+    "last",
+    "keys",
+    "times",
+    "kinds",
+    "values",
+)
 
 
 def combine_parts(parts: pd.DataFrame, *, half_life_days: float = HALF_LIFE_DAYS) -> pd.DataFrame:
-    r"""P(close) of each pair from the raw signals of several loads (mail, calendars).
+    r"""P(close) of each pair from the raw signals of several loads (mailboxes, calendars).
 
-    ``parts`` has one row per pair ``a < b`` and load, with :data:`PART_COLUMNS`:
-    ``base`` (the amount before the multiplexity factor, decayed to that load's
-    reference date ``as_of``), ``channels``, ``day_list`` / ``day_weights`` (days met
-    since 1970-01-01 UTC, and each day's group weight), ``n`` and ``last``
-    (:func:`tie_signals` with ``with_days``). The loads add up as one log would: at the
-    latest ``as_of`` :math:`T`, each base decays by :math:`2^{-(T - as\_of)/h}` (exact,
-    for an exponential decay), a pair's amount is the sum times
-    :math:`1 + (k - 1)/2` for the union of its ``k`` channels, and the frequency is
-    taken over the union of the days (a day met in two loads counts once, with its
-    larger group weight). So one load alone gives :func:`derive_strengths`'s strengths,
-    and loading the same data again changes nothing.
+    ``parts`` has one row per pair ``a < b`` and load, with :data:`PART_COLUMNS`
+    (:func:`tie_signals` with ``with_days``) and optionally ``load`` (the part's name):
+    ``amounts`` (undirected, a to b, b to a, decayed to that load's reference date
+    ``as_of``), ``channels``, ``day_list`` / ``day_weights`` (days met since
+    1970-01-01 UTC, and each day's group weight), ``n``, ``last`` and the entries
+    ``keys`` / ``times`` / ``kinds`` / ``values`` of the pair's latest interactions. The
+    loads add up as one log of all of them would:
 
-    Returns one row per pair: ``a``, ``b``, ``strength``, ``n`` (sum), ``last`` (latest),
-    ``channels`` (union, sorted).
+    * at the latest ``as_of`` :math:`T`, each amount decays by
+      :math:`2^{-(T - as\_of)/h}` (exact, for an exponential decay) and the pair's
+      amounts are summed per direction, then weighed by the reciprocity of the sums and
+      :math:`1 + (k - 1)/2` for the union of its ``k`` channels;
+    * **an interaction in two loads counts once** (the same message in two mailboxes):
+      an entry with the same message key as an entry of an earlier load of the pair (in
+      ``load`` order), or, without a key, of the same channel and direction at most
+      :data:`DUPLICATE_SECONDS` from one, is taken off its load's amount and count
+      (:func:`_cross_load_duplicates`);
+    * the frequency is taken over the union of the days (a day met in two loads counts
+      once, with its larger group weight).
+
+    So one load alone gives :func:`derive_strengths`'s strengths, and loading the same
+    data again (its part replaced) changes nothing.
+
+    Returns one row per pair: ``a``, ``b``, ``strength``, ``n`` (sum, less the
+    duplicates), ``last`` (latest), ``channels`` (union, sorted).
 
     >>> day = pd.Timestamp("2024-03-01", tz="UTC")
-    >>> mail = ("a", "b", 0.5, day, ["email"], [19783], [1.0], 1, day)
-    >>> meeting = ("a", "b", 60.0, day, ["meeting"], [19783], [1.0], 1, day)
-    >>> both = combine_parts(pd.DataFrame([mail, meeting], columns=PART_COLUMNS))
+    >>> t = int(day.value // 1000)
+    >>> mail = ("a", "b", [0, 1, 0], day, ["email"], [19783], [1.0], 1, day, [7], [t], [1], [1])
+    >>> meeting = ("a", "b", [60, 0, 0], day, ["meeting"], [19783], [1.0], 1, day, [9], [t],
+    ...     [0], [60])
+    >>> both = combine_parts(pd.DataFrame([mail, meeting, mail], columns=PART_COLUMNS))
     >>> both[["a", "b", "n"]].values.tolist(), both["channels"][0]
     ([['a', 'b', 2]], ['email', 'meeting'])
+
+    (The mail part given twice: its message, key 7, counts once.)
     """
     half_life = check_half_life(half_life_days)
     if len(parts) == 0:
         return pd.DataFrame(columns=["a", "b", "strength", "n", "last", "channels"])
+    if "load" in parts.columns:  # which load keeps a duplicate: the first by name
+        parts = parts.sort_values("load", kind="stable").reset_index(drop=True)
     as_of = pd.DatetimeIndex(pd.to_datetime(parts["as_of"], utc=True)).as_unit("us").asi8
     ref = int(as_of.max())
     src, dst, people, _ = _people(parts["a"].astype(str), parts["b"].astype(str))
@@ -619,13 +702,21 @@ def combine_parts(parts: pd.DataFrame, *, half_life_days: float = HALF_LIFE_DAYS
     pa, pb = pair // len(people), pair % len(people)
     npairs = len(pair)
     decay = np.exp2(-(ref - as_of) / 86400e6 / half_life)
-    base = np.bincount(inverse, parts["base"].to_numpy(dtype=np.float64) * decay, npairs)
+    amounts = np.array(parts["amounts"].tolist(), dtype=np.float64).reshape(-1, 3)
+    amounts *= decay[:, None]
+    counts = parts["n"].to_numpy(dtype=np.float64)
+    less, fewer = _cross_load_duplicates(parts, inverse, ref, half_life)
+    amounts = np.maximum(amounts - less, 0.0)
+    x_und, x_ab, x_ba = (np.bincount(inverse, amounts[:, i], npairs) for i in range(3))
     union: list[set[str]] = [set() for _ in range(npairs)]
     for i, chans in zip(inverse.tolist(), parts["channels"].tolist(), strict=True):
         union[i].update(chans)
     channels = [sorted(c) for c in union]
     k = np.array([max(len(c), 1) for c in channels], dtype=np.float64)
-    x = base * (1.0 + (k - 1.0) / 2.0)
+    x_dir = x_ab + x_ba
+    with np.errstate(invalid="ignore", divide="ignore"):
+        r = np.where(x_dir > 0, 2.0 * np.minimum(x_ab, x_ba) / x_dir, 1.0)
+    x = (x_und + x_dir * (1.0 + r) / 2.0) * (1.0 + (k - 1.0) / 2.0)
     total = np.bincount(pa, x, len(people)) + np.bincount(pb, x, len(people))
     lengths = parts["day_list"].map(len).to_numpy()
     day_pair = np.repeat(inverse, lengths)
@@ -655,13 +746,56 @@ def combine_parts(parts: pd.DataFrame, *, half_life_days: float = HALF_LIFE_DAYS
             "a": people[pa],
             "b": people[pb],
             "strength": strength,
-            "n": np.bincount(inverse, parts["n"].to_numpy(dtype=np.float64), npairs).astype(
-                np.int64
-            ),
+            "n": np.bincount(inverse, counts - fewer, npairs).astype(np.int64),
             "last": pd.to_datetime(latest, unit="us", utc=True),
             "channels": channels,
         }
     )
+
+
+def _cross_load_duplicates(
+    parts: pd.DataFrame, inverse: np.ndarray, ref: int, half_life: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """What each part (row of ``parts``, pair ``inverse``) counts that an earlier part of
+    the same pair counts already (:func:`combine_parts`): its amounts ``[undirected, a to
+    b, b to a]`` at the reference date ``ref`` (microseconds) and its number of
+    interactions. Parts without entries (written before they were kept) match nothing."""
+    less = np.zeros((len(parts), 3))
+    fewer = np.zeros(len(parts))
+    if not {"keys", "times", "kinds", "values"} <= set(parts.columns):
+        return less, fewer
+    shared = np.bincount(inverse)[inverse] > 1
+    window = DUPLICATE_SECONDS * 1e6
+    columns = [parts[c].tolist() for c in ("keys", "times", "kinds", "values", "channels")]
+    seen_keys: dict[int, set[int]] = {}
+    seen_times: dict[int, dict[tuple[str, int], list[int]]] = {}
+    for row in np.flatnonzero(shared).tolist():
+        keys, times, kinds, values, channels = (column[row] for column in columns)
+        if not isinstance(keys, list) or not keys:
+            continue
+        pair = int(inverse[row])
+        by_key = seen_keys.setdefault(pair, set())
+        by_time = seen_times.setdefault(pair, {})
+        new_keys: list[int] = []
+        new_times: list[tuple[tuple[str, int], int]] = []
+        for key, when, code, value in zip(keys, times, kinds, values, strict=True):
+            kind = int(code)  # Neo4j may give a one-item list of ints back as floats
+            direction = kind % 3
+            channel = channels[kind // 3] if kind // 3 < len(channels) else ""
+            if key:
+                duplicate = key in by_key
+                new_keys.append(key)
+            else:
+                near = by_time.get((channel, direction), ())
+                duplicate = any(abs(when - other) <= window for other in near)
+                new_times.append(((channel, direction), when))
+            if duplicate:
+                less[row, direction] += value * 2.0 ** (-(ref - when) / 86400e6 / half_life)
+                fewer[row] += 1
+        by_key.update(new_keys)
+        for slot, when in new_times:
+            by_time.setdefault(slot, []).append(when)
+    return less, fewer
 
 
 def _people(

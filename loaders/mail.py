@@ -86,7 +86,9 @@ KEPT = frozenset(
     }
 )
 REJECTS_HEADER = ["message"]
-#: The name of this loader's part of a tie's interaction signals (loaders.frames).
+#: This loader's part of a tie's interaction signals is ``mail:<mailbox owner's id>``
+#: (:func:`mailbox_owner`, :mod:`loaders.frames`); ``mail`` alone is the part earlier
+#: versions wrote for every mailbox, replaced by the next load of any mailbox.
 LOAD = "mail"
 _HEADER = re.compile(rb"^[!-9;-~]+[ \t]*:")  # a header field name, then a colon
 _MSGID = re.compile(r"<([^<>\s]+)>")
@@ -394,7 +396,10 @@ def _key(m: MailMessage) -> str:
     if m.message_id:
         return f"{m.message_id}|{m.sender[1]}"
     text = "|".join([m.sender[1], m.date.isoformat(), *sorted(a for _, a in m.recipients)])
-    return "sha1:" + hashlib.sha1(text.encode()).hexdigest()
+    return _NO_ID + hashlib.sha1(text.encode()).hexdigest()
+
+
+_NO_ID = "sha1:"  # the key of a message without a Message-ID
 
 
 def mail_interactions(
@@ -444,7 +449,35 @@ def mail_interactions(
             continue
         rows.extend((sender, t, m.date, key, float("nan")) for t in targets)
     frame = interaction_frame(rows, "email", directed=True)
+    # without a Message-ID, the copy in another mailbox may have another date (the
+    # envelope's): no message id, so the model matches it by pair, direction and time
+    frame.loc[frame["group"].str.startswith(_NO_ID), "message_id"] = ""
     return frame, participants.properties(set(frame["source"]) | set(frame["target"])), counts
+
+
+def mailbox_owner(messages: Sequence[MailMessage], book: AddressBook, me: Sequence[str]) -> str:
+    """The person whose mailbox ``messages`` are, which names the load's part of each tie
+    (``mail:<person id>``, :mod:`loaders.frames`): the first ``me`` address, else the
+    person in the most messages, as sender or recipient (the smallest id on a tie).
+
+    >>> m = [MailMessage(Path("x"), "message 1", None, ("", "bob@example.org"),
+    ...     (("", "ann@example.org"),), None, None, (), (), frozenset(), False, False)]
+    >>> mailbox_owner(m, AddressBook(), ()), mailbox_owner(m, AddressBook(), ["bob@example.org"])
+    ('email:ann@example.org', 'email:bob@example.org')
+    """
+    if me:
+        found = parse_addresses(me[0])
+        if found:
+            return book.resolve(found[0][1])
+    seen: Counter[str] = Counter()
+    for m in messages:
+        people = {book.resolve(address) for _, address in m.recipients}
+        if m.sender is not None:
+            people.add(book.resolve(m.sender[1]))
+        seen.update(people)
+    if not seen:
+        return ""
+    return min(seen, key=lambda person: (-seen[person], person))
 
 
 # ------------------------------------------------------------------------ loading
@@ -502,7 +535,8 @@ def load_mail(
             db,
             frame,
             people,
-            LOAD,
+            f"{LOAD}:{mailbox_owner(messages, book, me)}",
+            replaces=(LOAD,),
             state=state,
             started=started,
             problems=problems,

@@ -66,7 +66,7 @@ def test_mail_and_meetings_of_a_pair_combine_in_either_order(
     ab = ties_of(db)[("email:ann@example.org", "email:bob@example.org")]
     # ann-bob: 3 e-mails (test_loaders_mail) and 3 meetings (test_loaders_calendar)
     assert ab["channels"] == ["email", "meeting"] and ab["interactions"] == 6
-    assert ab["signal_loads"] == ["calendar", "mail"]
+    assert ab["signal_loads"] == ["calendar", "mail:email:ann@example.org"]
 
 
 @pytest.mark.neo4j

@@ -19,6 +19,7 @@ import pandas as pd
 import pytest
 
 from powerconnect.engine.errors import UsageError
+from powerconnect.loaders import interactions
 from powerconnect.loaders.interactions import (
     COEFFICIENTS,
     PART_COLUMNS,
@@ -249,6 +250,58 @@ def test_two_loads_combine_to_what_one_load_of_both_gives() -> None:
     assert combine_parts(parts_of(mail))["strength"].to_numpy() == pytest.approx(
         derive_strengths(mail, now=NOW).ties.strength, rel=1e-12
     )
+
+
+def test_a_message_in_two_loads_counts_once_as_in_one_load_of_both() -> None:
+    # two mailboxes: m1 (a->b) and m2 (b->a) are in both, m3 only in the first, and a
+    # message without an id (c->a) is in both, 4 s apart (DUPLICATE_SECONDS is 10). One
+    # load of both (derive_strengths on the rows concatenated) counts each once; the two
+    # parts combined must give the same strengths and counts
+    cols = ("source", "target", "timestamp", "channel", "group", "message_id")
+    first = frame(
+        [
+            ("a", "b", "2024-01-02T09:00:00", "email", "m1", "m1"),
+            ("b", "a", "2024-01-03T09:00:00", "email", "m2", "m2"),
+            ("a", "b", "2024-01-04T09:00:00", "email", "m3", "m3"),
+            ("c", "a", "2024-01-05T09:00:00", "email", "x1", ""),
+        ],
+        cols,
+    )
+    second = frame(
+        [
+            ("a", "b", "2024-01-02T09:00:00", "email", "m1", "m1"),
+            ("b", "a", "2024-01-03T09:00:00", "email", "m2", "m2"),
+            ("c", "a", "2024-01-05T09:00:04", "email", "x2", ""),
+            ("b", "d", "2024-01-06T09:00:00", "email", "m4", "m4"),
+        ],
+        cols,
+    )
+    one = derive_strengths(pd.concat([first, second], ignore_index=True), now=NOW).ties
+    parts = pd.concat(
+        [parts_of(first).assign(load="mail:a"), parts_of(second).assign(load="mail:b")],
+        ignore_index=True,
+    )
+    combined = combine_parts(parts)
+    assert list(zip(combined["a"], combined["b"], strict=True)) == list(
+        zip(one.a, one.b, strict=True)
+    )
+    assert combined["strength"].to_numpy() == pytest.approx(one.strength, rel=1e-12)
+    # by hand: a-b m1, m2, m3; a-c one message; b-d m4
+    assert combined["n"].tolist() == [3, 1, 1]
+    # a load given twice under two names still counts once
+    twice = pd.concat([parts_of(first).assign(load="x"), parts_of(first).assign(load="y")])
+    assert combine_parts(twice)["strength"].to_numpy() == pytest.approx(
+        derive_strengths(first, now=NOW).ties.strength, rel=1e-12
+    )
+
+
+def test_a_part_keeps_the_latest_entries_of_a_busy_pair(monkeypatch) -> None:
+    # the entries kept for de-duplication are bounded: the latest PART_ENTRIES per pair
+    monkeypatch.setattr(interactions, "PART_ENTRIES", 2)
+    cols = ("source", "target", "timestamp", "message_id")
+    df = frame([("a", "b", f"2024-01-0{d}T09:00", f"m{d}") for d in (3, 1, 4, 2)], cols)
+    (times,) = parts_of(df)["times"].tolist()
+    assert times == [pd.Timestamp(f"2024-01-0{d}T09:00", tz="UTC").value // 1000 for d in (4, 3)]
 
 
 def test_a_row_with_a_message_id_between_two_copies_does_not_hide_them() -> None:
