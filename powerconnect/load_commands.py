@@ -390,6 +390,9 @@ def load_mail(
     an interaction with the author of the message it answers, so mailing-list archives
     become networks. Messages from robots or only to a list add no ties; the same
     message twice counts once. Strength: the load-interactions model, channel email.
+    Each mailbox (named by its owner: --me, else the person in most messages) adds up
+    with the other mailboxes and calendars loaded; a message in two mailboxes counts
+    once, and loading a mailbox again replaces what it gave before.
 
     Example:
 
