@@ -259,9 +259,12 @@ def test_a_rank_after_a_run_stopped_after_publishing_settles_that_run_first(
     behind, and the new run ends on everyone. On an empty database (no :Run) the same
     straight call writes nothing and does not fail."""
     settle(db, look_first=False)
-    assert db.driver.execute_query(
-        "MATCH (n) RETURN count(n) AS n", database_=db.settings.database
-    )[0][0]["n"] == 0
+    assert (
+        db.driver.execute_query("MATCH (n) RETURN count(n) AS n", database_=db.settings.database)[
+            0
+        ][0]["n"]
+        == 0
+    )
     _network(db, tmp_path)
     first = rank_database(db, group_by="organization")
     second = first.table.copy()
