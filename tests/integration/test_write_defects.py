@@ -219,12 +219,10 @@ def test_an_interrupted_rank_leaves_the_previous_run_whole(
     assert parts == 0 and _report_run(db) == ({third.run_id}, everyone)
 
 
-def test_a_rank_stopped_after_publishing_is_settled_by_the_next_reader(
-    db: Database, tmp_path: Path, cli_env: dict[str, str]
-) -> None:
-    """A rank stopped between publish_run (the :Run names it) and settle_run (pc_* not
-    written yet): `report` and `explain` settle it first and show the new run for everyone,
-    not a mix."""
+def _published_not_settled(db: Database, tmp_path: Path) -> Any:
+    """A first run, then a second one ("second", explanation "staged by the second run")
+    stopped between publish_run and settle_run: 3 parts staged, the :Run names it. Returns
+    the first run."""
     _network(db, tmp_path)
     first = rank_database(db, group_by="organization")
     second = first.table.copy()
@@ -233,6 +231,16 @@ def test_a_rank_stopped_after_publishing_is_settled_by_the_next_reader(
     db.write(
         "publish_run", id="second", parameters="{}", strong=0.5, group_by=None, people=9, ties=0
     )
+    return first
+
+
+def test_a_rank_stopped_after_publishing_is_settled_by_the_next_reader(
+    db: Database, tmp_path: Path, cli_env: dict[str, str]
+) -> None:
+    """A rank stopped between publish_run (the :Run names it) and settle_run (pc_* not
+    written yet): `report` and `explain` settle it first and show the new run for everyone,
+    not a mix."""
+    first = _published_not_settled(db, tmp_path)
     shown = CliRunner().invoke(main, ["explain", "x", "--format", "json"], env=cli_env)
     assert shown.exit_code == 0, shown.output
     assert "staged by the second run" in shown.output
@@ -259,20 +267,11 @@ def test_a_rank_after_a_run_stopped_after_publishing_settles_that_run_first(
     behind, and the new run ends on everyone. On an empty database (no :Run) the same
     straight call writes nothing and does not fail."""
     settle(db, look_first=False)
-    assert (
-        db.driver.execute_query("MATCH (n) RETURN count(n) AS n", database_=db.settings.database)[
-            0
-        ][0]["n"]
-        == 0
+    nodes = db.driver.execute_query(
+        "MATCH (n) RETURN count(n) AS n", database_=db.settings.database
     )
-    _network(db, tmp_path)
-    first = rank_database(db, group_by="organization")
-    second = first.table.copy()
-    second["explanation"] = "staged by the second run"
-    db.run_batches("write_scores", result_parts(second, 4), run="second")  # 3 parts
-    db.write(
-        "publish_run", id="second", parameters="{}", strong=0.5, group_by=None, people=9, ties=0
-    )
+    assert nodes[0][0]["n"] == 0
+    first = _published_not_settled(db, tmp_path)
     third = first.table.copy()
     third["explanation"] = "written by the third run"
     write_results(db, third, "third", {"strong": 0.5, "group_by": None}, ties=0)
