@@ -1,21 +1,24 @@
-// settle_run: writes the results that write_scores staged for the ranking run $id (already the
+// settle_run: writes the results that write_scores staged for the current ranking run (the
 // :Run, see publish_run) onto each person, one :RunPart per transaction: the pc_* properties
 // (NaN becomes null: no value), the role label (:PowerConnector, :MegaConnector, :LocalHub) and
 // score-tier label (:ScoreTop, :ScoreHigh, :ScoreMid, :ScoreLow), the previous run's labels
 // removed first; then deletes the part. An auto-commit query. Idempotent: stopped in the middle,
-// it is run again by the next reader or rank (engine.analysis.settle) and does the parts left.
-// Returns nothing. Parameters: $id (the :Run's id)
-MATCH (s:RunPart {run: $id})
-WITH DISTINCT s.part AS part
-CALL (part) {
+// it is run again by the next reader or rank (engine.analysis.settle) and does the parts left;
+// with no :Run, or no part left, it writes nothing.
+// Returns nothing. Parameters: none
+MATCH (run:Run)
+WITH run.id AS id ORDER BY run.at DESC LIMIT 1
+MATCH (s:RunPart {run: id})
+WITH DISTINCT id, s.part AS part
+CALL (id, part) {
   // one settler at a time per part: take the :Run's write lock first, then look the part up
   // again (a part another reader settled and deleted meanwhile is no longer found)
-  MATCH (r:Run {id: $id})
+  MATCH (r:Run {id: id})
   SET r.settling = true
   REMOVE r.settling
-  WITH part
-  MATCH (s:RunPart {run: $id, part: part})
-  CALL (s) {
+  WITH id, part
+  MATCH (s:RunPart {run: id, part: part})
+  CALL (s, id) {
     WITH s.ids AS ids, s.rank AS rank, s.score AS score, s.role AS role,
          s.constraint AS constraint, s.effective_size AS effective_size,
          s.efficiency AS efficiency, s.hierarchy AS hierarchy, s.strong_ties AS strong_ties,
@@ -26,7 +29,7 @@ CALL (part) {
     MATCH (p:Person {id: ids[i]})
     REMOVE p:PowerConnector, p:MegaConnector, p:LocalHub
     REMOVE p:ScoreTop, p:ScoreHigh, p:ScoreMid, p:ScoreLow
-    SET p.pc_run = $id,
+    SET p.pc_run = id,
         p.pc_rank = rank[i],
         p.pc_score = CASE WHEN isNaN(score[i]) THEN null ELSE score[i] END,
         p.pc_role = role[i],

@@ -219,12 +219,10 @@ def test_an_interrupted_rank_leaves_the_previous_run_whole(
     assert parts == 0 and _report_run(db) == ({third.run_id}, everyone)
 
 
-def test_a_rank_stopped_after_publishing_is_settled_by_the_next_reader(
-    db: Database, tmp_path: Path, cli_env: dict[str, str]
-) -> None:
-    """A rank stopped between publish_run (the :Run names it) and settle_run (pc_* not
-    written yet): `report` and `explain` settle it first and show the new run for everyone,
-    not a mix."""
+def _published_not_settled(db: Database, tmp_path: Path) -> Any:
+    """A first run, then a second one ("second", explanation "staged by the second run")
+    stopped between publish_run and settle_run: 3 parts staged, the :Run names it. Returns
+    the first run."""
     _network(db, tmp_path)
     first = rank_database(db, group_by="organization")
     second = first.table.copy()
@@ -233,6 +231,16 @@ def test_a_rank_stopped_after_publishing_is_settled_by_the_next_reader(
     db.write(
         "publish_run", id="second", parameters="{}", strong=0.5, group_by=None, people=9, ties=0
     )
+    return first
+
+
+def test_a_rank_stopped_after_publishing_is_settled_by_the_next_reader(
+    db: Database, tmp_path: Path, cli_env: dict[str, str]
+) -> None:
+    """A rank stopped between publish_run (the :Run names it) and settle_run (pc_* not
+    written yet): `report` and `explain` settle it first and show the new run for everyone,
+    not a mix."""
+    first = _published_not_settled(db, tmp_path)
     shown = CliRunner().invoke(main, ["explain", "x", "--format", "json"], env=cli_env)
     assert shown.exit_code == 0, shown.output
     assert "staged by the second run" in shown.output
@@ -249,6 +257,33 @@ def test_a_rank_stopped_after_publishing_is_settled_by_the_next_reader(
         "MATCH (s:RunPart) RETURN count(s) AS n", database_=db.settings.database
     )[0][0]["n"]
     assert left == 0  # every part written and deleted
+
+
+def test_a_rank_after_a_run_stopped_after_publishing_settles_that_run_first(
+    db: Database, tmp_path: Path
+) -> None:
+    """write_results goes straight to settle_run (no reading first): a run published but
+    not settled (3 parts left) is settled before the new run is staged, so no part is left
+    behind, and the new run ends on everyone. On an empty database (no :Run) the same
+    straight call writes nothing and does not fail."""
+    settle(db, look_first=False)
+    nodes = db.driver.execute_query(
+        "MATCH (n) RETURN count(n) AS n", database_=db.settings.database
+    )
+    assert nodes[0][0]["n"] == 0
+    first = _published_not_settled(db, tmp_path)
+    third = first.table.copy()
+    third["explanation"] = "written by the third run"
+    write_results(db, third, "third", {"strong": 0.5, "group_by": None}, ties=0)
+    rows = db.driver.execute_query(
+        "MATCH (p:Person) RETURN DISTINCT p.pc_run AS run, p.pc_explanation AS e",
+        database_=db.settings.database,
+    )[0]
+    assert [(r["run"], r["e"]) for r in rows] == [("third", "written by the third run")]
+    left = db.driver.execute_query(
+        "MATCH (s:RunPart) RETURN count(s) AS n", database_=db.settings.database
+    )[0][0]["n"]
+    assert left == 0  # the second run's parts were settled, not left behind
 
 
 def test_an_interrupted_recommend_shows_only_the_previous_introductions(
