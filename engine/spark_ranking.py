@@ -1,28 +1,24 @@
 """The ranking of :mod:`engine.ranking`, computed with Spark DataFrames: ``rank --engine spark``.
 
-:func:`rank_frames` computes what :func:`engine.ranking.rank` computes, for groups
-given by a person property: Burt's measures and the strong-tie counts
-(:mod:`engine.spark_measures`), the groups each person's strong ties reach, the
-sides of their structural holes (:func:`engine.measures.strong_sides`, as
-connected components found by iterated minimum labels), the score, the roles, the
-order and the explanation (the local engine's own sentence builder,
-:func:`engine.ranking._explain`, run on each person's row in the executors).
-:func:`rank_database_spark` reads the network from Neo4j and writes the results
-back through the Neo4j Connector for Apache Spark, into the same ``pc_*``
-properties, labels and ``:Run`` node as :func:`engine.analysis.rank_database`.
+:func:`rank_frames` computes what :func:`engine.ranking.rank` computes: Burt's
+measures and the strong-tie counts (:mod:`engine.spark_measures`), the groups (a
+person property, or the local engine's communities of the strong-tie graph,
+:mod:`engine.spark_communities`), the groups each person's strong ties reach, the
+Gould-Fernandez brokerage counts (:func:`_brokerage`), the sides of their structural
+holes (:func:`engine.measures.strong_sides`, as connected components found by iterated
+minimum labels), the score, the roles, the order and the explanation (the local
+engine's own sentence builder, :func:`engine.ranking._explain`, run on each person's row
+in the executors). :func:`rank_database_spark` reads the network from Neo4j and writes
+the results back through the Neo4j Connector for Apache Spark, into the same ``pc_*``
+properties, labels and ``:Run`` node as :func:`engine.analysis.rank_database` (the
+brokerage counts are in the table, and, as in the local engine, not stored).
 
-What it does not do (yet): detect communities. The local engine's communities
-(:func:`engine.communities.detect_groups`: label propagation with seeded random
-tie-breaking, restarts and a modularity choice, then
-:func:`engine.communities.merge_tied_communities`) have no Spark counterpart that
-gives the same groups, so the Spark engine asks for groups from a person property
-(``group_by``). Nor does it compute the Gould-Fernandez brokerage counts, which
-``rank`` neither stores nor prints.
-
-Bounds. Everything is a join or an aggregation keyed by person or tie except
-two global orderings of the people (the rank order and the power-connector cap),
-which Spark runs as one sorted partition: ``O(n log n)`` over people, not ties (and the
-running count over the distinct strengths that :func:`auto_strong` needs).
+Bounds. Everything is a join or an aggregation keyed by person or tie except two global
+orderings of the people (the rank order and the power-connector cap; without groups also
+the canonical order and the community numbering of :mod:`engine.spark_communities`), which
+Spark runs as one sorted partition: ``O(n log n)`` over people, not ties (and the running
+count over the distinct strengths that :func:`auto_strong` needs). Without groups, the
+largest component of the strong-tie graph must fit in one executor.
 The strong sides cost the strong triangles plus a few rounds of label
 propagation, each over each person's strong contacts; a person with ``k``
 strong ties costs ``k`` rows per round, never ``k^2``.

@@ -78,7 +78,7 @@ RANK_TABLE_COLUMNS = [
 )
 @click.option("--no-write", is_flag=True, help="Print the ranking without storing it in Neo4j.")
 @engine_options(
-    "through the Neo4j connector (needs pip install 'powerconnect[spark]' and --group-by)"
+    "through the Neo4j connector (needs pip install 'powerconnect[spark]')"
 )
 def rank_cmd(
     settings: ConnectionSettings,
@@ -102,7 +102,8 @@ def rank_cmd(
 
     With --engine spark the same ranking is computed with Spark DataFrames (local mode
     unless --spark-master says otherwise) and written through the Neo4j Connector for
-    Apache Spark; groups must come from --group-by.
+    Apache Spark: the same groups (from --group-by, or the same detected communities)
+    and the same results.
 
     Example:
 

@@ -68,17 +68,18 @@ def _stored(db: Database) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     return people, run
 
 
+@pytest.mark.parametrize("group_by", ["organization", None])
 def test_spark_engine_stores_the_same_run_as_the_local_engine(
-    db: Database, cli_env: dict[str, str], spark: Any
+    db: Database, cli_env: dict[str, str], spark: Any, group_by: str | None
 ) -> None:
+    """With groups from a property, and without (both engines detect communities)."""
     _load_random_network(db)
-    rank_database(db, group_by="organization")
+    rank_database(db, group_by=group_by)
     local_people, local_run = _stored(db)
 
+    grouping = ["--group-by", group_by] if group_by else []
     result = CliRunner().invoke(
-        main,
-        ["rank", "--engine", "spark", "--group-by", "organization", "--top", "3"],
-        env=cli_env,
+        main, ["rank", "--engine", "spark", *grouping, "--top", "3"], env=cli_env
     )
     assert result.exit_code == 0, result.output
     spark_people, spark_run = _stored(db)
@@ -94,14 +95,9 @@ def test_spark_engine_stores_the_same_run_as_the_local_engine(
             else:
                 assert theirs[column] == ours[column], (ours["id"], column)
     assert any(p["role"] == "power connector" for p in spark_people)
-
-
-def test_spark_engine_asks_for_groups(db: Database, cli_env: dict[str, str], spark: Any) -> None:
-    _load_random_network(db)
-    result = CliRunner().invoke(main, ["rank", "--engine", "spark"], env=cli_env)
-    assert result.exit_code == 1
-    assert "does not detect communities" in result.output
-    assert "Traceback" not in result.output
+    if group_by is None:
+        assert all(p["group"].startswith("community ") for p in spark_people)
+        assert len({p["group"] for p in spark_people}) > 2
 
 
 # ------------------------------------------------------------- load-interactions --engine spark
