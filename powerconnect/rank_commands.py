@@ -77,9 +77,7 @@ RANK_TABLE_COLUMNS = [
     help="Ignored: community detection no longer depends on a seed.",
 )
 @click.option("--no-write", is_flag=True, help="Print the ranking without storing it in Neo4j.")
-@engine_options(
-    "through the Neo4j connector (needs pip install 'powerconnect[spark]')"
-)
+@engine_options("through the Neo4j connector (needs pip install 'powerconnect[spark]')")
 def rank_cmd(
     settings: ConnectionSettings,
     fmt: str,
