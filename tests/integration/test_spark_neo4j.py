@@ -170,3 +170,62 @@ def test_spark_load_interactions_stores_what_the_local_load_stores(
                 assert theirs["p"][key] == value, (ours, key)
     ann_bob = spark_ties[0]["p"]
     assert ann_bob["strength"] == 0.9 and "source" not in ann_bob  # the explicit one stays
+
+
+COUNTS = "MATCH (n) OPTIONAL MATCH (n)-[k]->() RETURN count(DISTINCT n) AS nodes, count(k) AS rels"
+
+
+def _counts(db: Database) -> dict[str, int]:
+    return db.driver.execute_query(COUNTS).records[0].data()
+
+
+def test_spark_dry_run_writes_nothing_and_counts_what_the_load_then_does(
+    db: Database, cli_env: dict[str, str], spark: Any, tmp_path: Path
+) -> None:
+    log = tmp_path / "log.csv"
+    log.write_text(INTERACTIONS)
+    db.driver.execute_query(
+        "CREATE (:Person {id: 'ann'})-[:KNOWS {strength: 0.9}]->(:Person {id: 'bob'})"
+    )
+    before = _counts(db)
+    args = ["load-interactions", str(log), "--undirected-channel", "meeting", "--engine", "spark"]
+    dry = CliRunner().invoke(main, [*args, "--dry-run"], env=cli_env)
+    assert dry.exit_code == 0, dry.output
+    assert _counts(db) == before  # nothing written, not even the load's state
+    # the log names six people, two of them stored, and seven pairs, one of them stored
+    assert "people: 4 to create, 0 to update, 2 unchanged" in dry.output
+    assert "ties: 6 to create, 1 to update" in dry.output
+
+    done = CliRunner().invoke(main, args, env=cli_env)
+    assert done.exit_code == 0, done.output
+    assert "people: 4 created, 0 updated, 2 unchanged" in done.output
+    assert "ties: 6 created, 1 updated" in done.output
+
+
+def test_spark_load_refuses_a_bad_row_or_skips_it_as_the_local_load_does(
+    db: Database, cli_env: dict[str, str], spark: Any, tmp_path: Path
+) -> None:
+    log = tmp_path / "log.csv"
+    lines = INTERACTIONS.splitlines()
+    lines.insert(5, "ann,cid,yesterday,email,,,")  # line 6 of the file: not a timestamp
+    log.write_text("\n".join(lines) + "\n")
+    args = ["load-interactions", str(log), "--undirected-channel", "meeting"]
+    before = _counts(db)
+    refused = CliRunner().invoke(main, [*args, "--engine", "spark"], env=cli_env)
+    assert refused.exit_code == 1
+    assert f"{log}:6: timestamp 'yesterday' is not an ISO 8601 date" in refused.output
+    assert "Traceback" not in refused.output
+    assert _counts(db) == before  # a refused log writes nothing
+
+    local = CliRunner().invoke(main, [*args, "--skip-invalid"], env=cli_env)
+    assert local.exit_code == 0, local.output
+    local_ties, local_people = _ties_and_people(db)
+    db.driver.execute_query("MATCH (n) DETACH DELETE n")
+    skipped = CliRunner().invoke(main, [*args, "--skip-invalid", "--engine", "spark"], env=cli_env)
+    assert skipped.exit_code == 0, skipped.output
+    assert "1 rejected" in skipped.output and "1 rejected" in local.output
+    spark_ties, spark_people = _ties_and_people(db)
+    assert spark_people == local_people
+    assert [(t["a"], t["b"]) for t in spark_ties] == [(t["a"], t["b"]) for t in local_ties]
+    for ours, theirs in zip(local_ties, spark_ties, strict=True):
+        assert theirs["p"]["strength"] == pytest.approx(ours["p"]["strength"], abs=1e-9)
