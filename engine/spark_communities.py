@@ -91,6 +91,7 @@ import numpy as np
 import pandas as pd
 
 from powerconnect.engine.communities import (
+    _Q_DIGITS,
     DETECTION_MAX_SWEEPS,
     DETECTION_RESTARTS,
     _join_tied,
@@ -105,8 +106,6 @@ __all__ = ["BUCKET_SCHEMA", "bucket_communities", "detect_groups"]
 
 #: What :func:`bucket_communities` returns, one row per seed and person with strong ties.
 BUCKET_SCHEMA = "seed long, pos long, community long, term double"
-# Digits to which modularities are rounded before seeds are compared (engine.communities).
-_Q_DIGITS = 12
 
 
 def bucket_communities(

@@ -83,3 +83,13 @@ def test_buckets_of_components_give_the_whole_graphs_communities(
     assert np.array_equal(bucketed_groups(g, strong, buckets), expected)
     if name == "random":
         assert len(np.unique(expected)) > 6  # several components and several communities
+
+
+def test_docstring_examples_run() -> None:
+    import doctest  # noqa: PLC0415
+
+    from powerconnect.engine import spark_communities  # noqa: PLC0415
+
+    result = doctest.testmod(spark_communities)
+    assert result.attempted >= 3
+    assert result.failed == 0
