@@ -3,11 +3,12 @@ roles, ranks and explanations, on the same graphs.
 
 The expected values are the local engine's (:func:`engine.ranking.rank`, itself checked
 against networkx and the published examples in tests/unit); these tests only check that
-the Spark engine computes the same thing. Groups are given to both engines (the Spark
-engine does not detect communities): the planted network's recorded organizations, the
-karate club's two clubs (networkx's ``club`` attribute, Zachary 1977), and, for the
-Florentine families and Krackhardt's kite, the local engine's own detected communities,
-handed to both engines as given groups.
+the Spark engine computes the same thing, brokerage counts included. Groups are given to
+both engines (the planted network's recorded organizations, the karate club's two clubs,
+networkx's ``club`` attribute, Zachary 1977, and for the Florentine families and
+Krackhardt's kite the local engine's own detected communities), or detected by both: the
+Spark engine's communities (:mod:`engine.spark_communities`) are compared with
+:func:`engine.communities.detect_groups` label for label.
 """
 
 from __future__ import annotations
