@@ -235,19 +235,18 @@ def _community_graph() -> TieGraph:
     return TieGraph.from_edges(edges, nodes=[str(i) for i in rc.ids])
 
 
-@pytest.mark.parametrize("buckets", [None, 3])
-def test_spark_communities_are_the_local_engines(spark: Any, buckets: int | None) -> None:
+def test_spark_communities_are_the_local_engines(spark: Any) -> None:
     """engine.spark_communities.detect_groups gives each person exactly the community
     number engine.communities.detect_groups gives them, on one graph holding the classics,
     the planted network and random weighted parts (each classic alone is checked without
-    Spark in tests/unit/test_spark_communities_buckets.py), with Spark's default number of
-    buckets and with three."""
+    Spark in tests/unit/test_spark_communities_buckets.py), in three buckets (the test
+    below uses Spark's default number)."""
     from powerconnect.engine.spark_communities import detect_groups as spark_groups  # noqa: PLC0415
 
     g, strong = _community_graph(), 0.45
     expected = detect_groups(g, strong=strong)
     people, ties = frames(spark, g)
-    found = spark_groups(people, ties, strong, buckets=buckets).toPandas()
+    found = spark_groups(people, ties, strong, buckets=3).toPandas()
     got = found.set_index("id")["grp"].loc[[str(i) for i in g.ids]].to_numpy()
     mismatch = [str(i) for i, a, b in zip(g.ids, got, expected, strict=True) if a != b]
     assert mismatch == []
