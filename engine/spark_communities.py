@@ -64,14 +64,15 @@ seed, one random priority permutation for the colouring and one per sweep, all o
 Bounds
 ------
 A bucket holds whole components, so **the largest component of the strong-tie graph
-must fit in one Python worker** (its ties, about 50 bytes each, plus a few arrays of
-``n`` int64s). Each bucket also regenerates every permutation of ``n``: per seed,
-``O(n)`` per sweep per bucket (at most ``DETECTION_MAX_SWEEPS`` sweeps), whatever its
-size; with ``b`` buckets that is ``b`` times the permutation work of the local run, in
-parallel. The components cost one join per round, rounds up to the longest distance
-from a component's smallest member (at most ``engine.spark_ranking.MAX_ROUNDS``), and
-the canonical positions and the final numbering are each one sort without a partition
-key, over people and over communities (as the rank order is).
+must fit in one Python worker**: its ties, about 200 bytes each at the peak of label
+propagation (an estimate from the arrays it holds), plus about ten arrays of ``n``
+int64s. Each bucket also regenerates every permutation of ``n``: per seed, ``O(n)`` per
+sweep per bucket (at most ``DETECTION_MAX_SWEEPS`` sweeps), whatever its size; with
+``b`` buckets that is ``b`` times the permutation work of the local run, in parallel.
+The components cost one join per round, rounds up to the longest distance from a
+component's smallest member (at most ``engine.spark_ranking.MAX_ROUNDS``), and the
+canonical positions and the final numbering are each one sort without a partition key,
+over people and over communities (as the rank order is).
 
 References
 ----------
