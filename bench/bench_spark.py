@@ -10,7 +10,9 @@ a child process of its own:
   in local mode (``local[*]``: every core of this machine), the table written to Spark's
   ``noop`` sink so that every row is computed.
 
-Both rank with the organizations as groups and the automatic strong threshold. Neo4j is
+Both rank with the organizations as groups and the automatic strong threshold (with
+``--communities``, without groups: both detect the communities of the strong-tie graph,
+:func:`engine.communities.detect_groups` and :mod:`engine.spark_communities`). Neo4j is
 left out on both sides (reading and writing through the connector is measured by
 ``rank --engine spark`` itself, in its timings): this compares the engines, not the
 database. Wall time is the ranking alone (reading the CSV files excluded); peak memory is
@@ -29,6 +31,7 @@ message ids, logged-twice rows), derived in a child per engine from the same CSV
 Wall time includes reading and checking the log on both sides; Neo4j is left out.
 
 Run:  .venv/bin/python bench/bench_spark.py [--sizes 100000,300000,1000000] [--runs 1]
+                                           [--communities]
       .venv/bin/python bench/bench_spark.py --interactions 1000000 [--runs 3]
 (needs the spark extra: make install-spark)
 """
@@ -96,7 +99,7 @@ def _tree_peak_mb(root: int) -> float:
     return total
 
 
-def child_local(folder: Path) -> dict[str, float]:
+def child_local(folder: Path, communities: bool = False) -> dict[str, float]:
     from powerconnect.engine.ranking import rank  # noqa: PLC0415
 
     people = pd.read_csv(folder / "people.csv", dtype={"id": str})
@@ -111,13 +114,13 @@ def child_local(folder: Path) -> dict[str, float]:
     groups = people["grp"].to_numpy(dtype=np.int64)
     names = [f"org {k}" for k in range(int(groups.max()) + 1)]
     clock = time.perf_counter()
-    table = rank(g, groups=groups, group_names=names)
+    table = rank(g) if communities else rank(g, groups=groups, group_names=names)
     seconds = time.perf_counter() - clock
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {"seconds": seconds, "peak_mb": peak, "rows": len(table)}
 
 
-def child_spark(folder: Path) -> dict[str, float]:
+def child_spark(folder: Path, communities: bool = False) -> dict[str, float]:
     from pyspark.sql import SparkSession  # noqa: PLC0415
     from pyspark.sql import functions as F  # noqa: N812, PLC0415
 
@@ -144,7 +147,7 @@ def child_spark(folder: Path) -> dict[str, float]:
     names = [f"org {k}" for k in range(int(top[0] if top else 0) + 1)]
     ties = clean_ties(people, raw).localCheckpoint()
     clock = time.perf_counter()
-    table, _ = rank_frames(people, ties, strong=None, group_names=names)
+    table, _ = rank_frames(people, ties, strong=None, group_names=None if communities else names)
     table.write.format("noop").mode("overwrite").save()
     seconds = time.perf_counter() - clock
     shuffle = 0
@@ -243,9 +246,10 @@ def bench_interactions(rows: int, runs: int, seed: int) -> None:
     )
 
 
-def run_child(engine: str, folder: Path) -> dict[str, float]:
+def run_child(engine: str, folder: Path, communities: bool = False) -> dict[str, float]:
+    extra = ["--communities"] if communities else []
     out = subprocess.run(
-        [sys.executable, __file__, "--child", engine, "--dir", str(folder)],
+        [sys.executable, __file__, "--child", engine, "--dir", str(folder), *extra],
         capture_output=True,
         text=True,
         check=False,
@@ -263,15 +267,15 @@ def main() -> None:
     parser.add_argument("--interactions", type=int, default=0, metavar="ROWS")
     parser.add_argument("--child", choices=["local", "spark", "log-local", "log-spark"])
     parser.add_argument("--dir", type=Path)
+    parser.add_argument("--communities", action="store_true", help="rank without groups")
     args = parser.parse_args()
     if args.child:
-        fn = {
-            "local": child_local,
-            "spark": child_spark,
-            "log-local": child_log_local,
-            "log-spark": child_log_spark,
-        }[args.child]
-        print(json.dumps(fn(args.dir)))
+        if args.child in ("local", "spark"):
+            rank_child = child_local if args.child == "local" else child_spark
+            print(json.dumps(rank_child(args.dir, args.communities)))
+        else:
+            log_child = child_log_local if args.child == "log-local" else child_log_spark
+            print(json.dumps(log_child(args.dir)))
         return
     print(
         f"bench_spark, {date.today()}, {platform.processor() or platform.machine()},"
@@ -289,8 +293,8 @@ def main() -> None:
         with tempfile.TemporaryDirectory(prefix="bench-spark-") as tmp:
             folder = Path(tmp)
             n, m = write_graph(size, args.seed, folder)
-            local = [run_child("local", folder) for _ in range(args.runs)]
-            spark = [run_child("spark", folder) for _ in range(args.runs)]
+            local = [run_child("local", folder, args.communities) for _ in range(args.runs)]
+            spark = [run_child("spark", folder, args.communities) for _ in range(args.runs)]
         ls = float(np.median([r["seconds"] for r in local]))
         ss = float(np.median([r["seconds"] for r in spark]))
         lm = float(np.median([r["peak_mb"] for r in local]))

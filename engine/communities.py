@@ -268,6 +268,19 @@ def _propagate(
     ego: np.ndarray, alter: np.ndarray, weight: np.ndarray, n: int, *, seed: int, max_iter: int
 ) -> np.ndarray:
     """:func:`detect_communities` on the slots of :func:`_slots`."""
+    return _number_by_size(_propagate_raw(ego, alter, weight, n, seed=seed, max_iter=max_iter))
+
+
+def _propagate_raw(
+    ego: np.ndarray, alter: np.ndarray, weight: np.ndarray, n: int, *, seed: int, max_iter: int
+) -> np.ndarray:
+    """:func:`_propagate` before numbering: each node's label is the index of the node it
+    came from (always one of the same connected component of the slots).
+
+    The Spark engine runs it on the slots of some components only, with the whole
+    network's ``n`` (:mod:`engine.spark_communities`, which says why that gives the same
+    labels on those components).
+    """
     rng = np.random.default_rng(seed)
     labels = np.arange(n, dtype=np.int64)
     if len(ego):
@@ -306,12 +319,22 @@ def _propagate(
                 awake[neighbours[_slots_of(nodes, neighbour_start)]] = True
             if changed == 0:
                 break
+    return labels
+
+
+def _number_by_size(labels: np.ndarray) -> np.ndarray:
+    """Communities numbered ``0..k-1`` by size, largest first, ties by their first node
+    (7 and 3 both have two members; 7 comes first).
+
+    >>> _number_by_size(np.array([7, 3, 3, 7, 5])).tolist()
+    [0, 1, 1, 0, 2]
+    """
     _, first, inverse, size = np.unique(
         labels, return_index=True, return_inverse=True, return_counts=True
     )
     number = np.empty(len(size), dtype=np.int64)
     number[np.lexsort((first, -size))] = np.arange(len(size))
-    return number[inverse]
+    return number[inverse].reshape(-1)
 
 
 def strong_modularity(g: TieGraph, labels: np.ndarray, strong: float) -> float:
@@ -334,10 +357,19 @@ def strong_modularity(g: TieGraph, labels: np.ndarray, strong: float) -> float:
         return 0.0
     labels = np.asarray(labels, dtype=np.int64)
     k = int(labels.max()) + 1
-    same = labels[src] == labels[dst]
-    inside = np.bincount(labels[src][same], w[same], minlength=k)
-    strength = np.bincount(labels[src], w, minlength=k) + np.bincount(labels[dst], w, minlength=k)
-    return float(np.sum(inside / total - (strength / (2 * total)) ** 2))
+    return float(np.sum(_modularity_terms(labels[src], labels[dst], w, total, k)))
+
+
+def _modularity_terms(
+    label_src: np.ndarray, label_dst: np.ndarray, w: np.ndarray, total: float, k: int
+) -> np.ndarray:
+    """Per community ``c`` of ``0..k-1`` (the labels of the two ends of each strong tie, with
+    strength ``w``; ``total`` the strength of all strong ties): ``W_c / W - (D_c / 2W)^2``
+    of :func:`strong_modularity`. A community's sums run over its own ties in their order."""
+    same = label_src == label_dst
+    inside = np.bincount(label_src[same], w[same], minlength=k)
+    strength = np.bincount(label_src, w, minlength=k) + np.bincount(label_dst, w, minlength=k)
+    return np.asarray(inside / total - (strength / (2 * total)) ** 2)
 
 
 def canonical_order(g: TieGraph) -> tuple[TieGraph, np.ndarray]:
@@ -423,14 +455,21 @@ def merge_tied_communities(g: TieGraph, labels: np.ndarray, strong: float) -> np
     if g.n == 0:
         return labels
     keep = g.strength >= strong
-    a, b = labels[g.src[keep]], labels[g.dst[keep]]
+    merged = _join_tied(labels, labels[g.src[keep]], labels[g.dst[keep]])
+    return labels if merged is None else _number_by_size(merged)
+
+
+def _join_tied(labels: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray | None:
+    """:func:`merge_tied_communities` before numbering: ``labels`` (``0..k-1``) with joined
+    communities under one label, or None when none joins. ``a`` and ``b`` are the labels of
+    the two ends of each strong tie. Only communities with a strong tie between them join."""
     k = int(labels.max()) + 1
     size = np.bincount(labels, minlength=k).astype(np.float64)
     inside = np.bincount(a[a == b], minlength=k).astype(np.float64)
     density = np.divide(inside, size * (size - 1) / 2, out=np.zeros(k), where=size > 1)
     lo, hi = np.minimum(a[a != b], b[a != b]), np.maximum(a[a != b], b[a != b])
     if len(lo) == 0:
-        return labels
+        return None
     pair, count = np.unique(lo * k + hi, return_counts=True)
     c, d = np.divmod(pair, k)
     between = count / (size[c] * size[d])
@@ -438,12 +477,5 @@ def merge_tied_communities(g: TieGraph, labels: np.ndarray, strong: float) -> np
     # A singleton has no inside density; it joins nothing on this rule.
     join &= (size[c] > 1) & (size[d] > 1)
     if not join.any():
-        return labels
-    root = _components(c[join], d[join], k)
-    merged = root[labels]
-    _, first, inverse, sizes = np.unique(
-        merged, return_index=True, return_inverse=True, return_counts=True
-    )
-    number = np.empty(len(sizes), dtype=np.int64)
-    number[np.lexsort((first, -sizes))] = np.arange(len(sizes))
-    return number[inverse]
+        return None
+    return np.asarray(_components(c[join], d[join], k)[labels])

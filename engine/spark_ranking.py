@@ -1,28 +1,24 @@
 """The ranking of :mod:`engine.ranking`, computed with Spark DataFrames: ``rank --engine spark``.
 
-:func:`rank_frames` computes what :func:`engine.ranking.rank` computes, for groups
-given by a person property: Burt's measures and the strong-tie counts
-(:mod:`engine.spark_measures`), the groups each person's strong ties reach, the
-sides of their structural holes (:func:`engine.measures.strong_sides`, as
-connected components found by iterated minimum labels), the score, the roles, the
-order and the explanation (the local engine's own sentence builder,
-:func:`engine.ranking._explain`, run on each person's row in the executors).
-:func:`rank_database_spark` reads the network from Neo4j and writes the results
-back through the Neo4j Connector for Apache Spark, into the same ``pc_*``
-properties, labels and ``:Run`` node as :func:`engine.analysis.rank_database`.
+:func:`rank_frames` computes what :func:`engine.ranking.rank` computes: Burt's
+measures and the strong-tie counts (:mod:`engine.spark_measures`), the groups (a
+person property, or the local engine's communities of the strong-tie graph,
+:mod:`engine.spark_communities`), the groups each person's strong ties reach, the
+Gould-Fernandez brokerage counts (:func:`_brokerage`), the sides of their structural
+holes (:func:`engine.measures.strong_sides`, as connected components found by iterated
+minimum labels), the score, the roles, the order and the explanation (the local
+engine's own sentence builder, :func:`engine.ranking._explain`, run on each person's row
+in the executors). :func:`rank_database_spark` reads the network from Neo4j and writes
+the results back through the Neo4j Connector for Apache Spark, into the same ``pc_*``
+properties, labels and ``:Run`` node as :func:`engine.analysis.rank_database` (the
+brokerage counts are in the table, and, as in the local engine, not stored).
 
-What it does not do (yet): detect communities. The local engine's communities
-(:func:`engine.communities.detect_groups`: label propagation with seeded random
-tie-breaking, restarts and a modularity choice, then
-:func:`engine.communities.merge_tied_communities`) have no Spark counterpart that
-gives the same groups, so the Spark engine asks for groups from a person property
-(``group_by``). Nor does it compute the Gould-Fernandez brokerage counts, which
-``rank`` neither stores nor prints.
-
-Bounds. Everything is a join or an aggregation keyed by person or tie except
-two global orderings of the people (the rank order and the power-connector cap),
-which Spark runs as one sorted partition: ``O(n log n)`` over people, not ties (and the
-running count over the distinct strengths that :func:`auto_strong` needs).
+Bounds. Everything is a join or an aggregation keyed by person or tie except two global
+orderings of the people (the rank order and the power-connector cap; without groups also
+the canonical order and the community numbering of :mod:`engine.spark_communities`), which
+Spark runs as one sorted partition: ``O(n log n)`` over people, not ties (and the running
+count over the distinct strengths that :func:`auto_strong` needs). Without groups, the
+largest component of the strong-tie graph must fit in one executor.
 The strong sides cost the strong triangles plus a few rounds of label
 propagation, each over each person's strong contacts; a person with ``k``
 strong ties costs ``k`` rows per round, never ``k^2``.
@@ -104,7 +100,9 @@ def auto_strong(ties: DataFrame, calibrated: float = 0.0) -> float:
     return float(min(ranking.DEFAULT_STRONG, max(ranking.AUTO_FLOOR, float(q))))
 
 
-def _components(links: DataFrame, slots: DataFrame) -> DataFrame:
+def _components(
+    links: DataFrame, slots: DataFrame, what: str = "the sides of the structural holes"
+) -> DataFrame:
     """Label each ``(ego, alter)`` slot with the least ``alter`` of its component, where
     ``links`` ``(ego, u, v)`` joins the slots ``(ego, u)`` and ``(ego, v)``.
 
@@ -141,14 +139,92 @@ def _components(links: DataFrame, slots: DataFrame) -> DataFrame:
         if new.where("moved").limit(1).count() == 0:
             return new.drop("moved")
         label = new.drop("moved")
-    raise RuntimeError(f"the sides of the structural holes did not settle in {MAX_ROUNDS} rounds")
+    raise RuntimeError(f"{what} did not settle in {MAX_ROUNDS} rounds")
 
 
-def _sides(slots: DataFrame, tri: DataFrame, strong: float) -> tuple[DataFrame, DataFrame]:
+def _strong_corners(tri: DataFrame, strong: float) -> DataFrame:
+    """Each strong triangle from each of its corners: ``(ego, u, v)``, the ego's two
+    contacts ``u`` and ``v`` being a closed strong pair of the ego."""
+    F = _f()
+    s = float(strong)
+    strong_tri = tri.where((F.col("w_xy") >= s) & (F.col("w_xz") >= s) & (F.col("w_yz") >= s))
+    return strong_tri.select(
+        F.explode(
+            F.array(
+                F.struct(F.col("x").alias("ego"), F.col("y").alias("u"), F.col("z").alias("v")),
+                F.struct(F.col("y").alias("ego"), F.col("x").alias("u"), F.col("z").alias("v")),
+                F.struct(F.col("z").alias("ego"), F.col("x").alias("u"), F.col("y").alias("v")),
+            )
+        ).alias("c")
+    ).select("c.*")
+
+
+#: The Gould-Fernandez brokerage counts (:func:`engine.measures.brokerage`), as :func:`_brokerage`
+#: and :func:`rank_frames` name them.
+BROKERAGE = ["coordinator", "itinerant", "representative", "liaison"]
+
+
+def _brokerage(slots: DataFrame, corners: DataFrame) -> DataFrame:
+    r""":func:`engine.measures.brokerage`: ``(ego, coordinator, itinerant, representative,
+        liaison)`` for every person with a strong tie to someone of known group.
+
+        The same count (Gould and Fernandez 1989, without direction): from the strong contacts
+    per group, ``n_h``, with ``s`` those in the ego's own group and ``K`` all of known
+    group, all pairs number :math:`\binom{s}{2}`, :math:`\sum_{h \ne g} \binom{n_h}{2}`,
+    :math:`s (K - s)` and :math:`\binom{K - s}{2} - \sum_{h \ne g} \binom{n_h}{2}`; each
+    strong triangle then takes its closed pair off the ego's count of its role
+        (``engine.measures._role``). 0 when the ego's group is unknown. ``slots`` are the
+        strong ``(ego, alter)`` pairs with ``ge`` and ``ga`` (-1 unknown), ``corners`` those of
+        :func:`_strong_corners`. No pair is listed.
+    """
+    F = _f()
+    per_group = (
+        slots.where((F.col("ga") >= 0) & (F.col("ge") >= 0))
+        .groupBy("ego", "ge", "ga")
+        .agg(F.count("*").alias("c"))
+    )
+    c, own_group = F.col("c"), F.col("ga") == F.col("ge")
+    totals = per_group.groupBy("ego").agg(
+        F.sum(F.when(own_group, c).otherwise(0)).alias("own"),
+        F.sum(c).alias("known"),
+        F.sum(F.when(~own_group, c * (c - 1) / 2).otherwise(0)).cast("long").alias("same"),
+    )
+    own, other, same = F.col("own"), F.col("known") - F.col("own"), F.col("same")
+    totals = totals.select(
+        "ego",
+        (own * (own - 1) / 2).cast("long").alias("t0"),
+        same.alias("t1"),
+        (own * other).cast("long").alias("t2"),
+        (other * (other - 1) / 2 - same).cast("long").alias("t3"),
+    )
+    group = slots.select(F.col("ego").alias("_p"), F.col("ge").alias("_g")).distinct()
+    known = corners
+    for end, name in (("ego", "g"), ("u", "gu"), ("v", "gv")):
+        known = known.join(
+            group.select(F.col("_p").alias(end), F.col("_g").alias(name)), end
+        ).where(F.col(name) >= 0)
+    gu, gv, g = F.col("gu"), F.col("gv"), F.col("g")
+    role = F.when(gu == gv, F.when(gu == g, 0).otherwise(1)).when((gu == g) | (gv == g), 2)
+    closed = (
+        known.withColumn("role", role.otherwise(3))
+        .groupBy("ego")
+        .agg(*[F.sum((F.col("role") == i).cast("long")).alias(f"k{i}") for i in range(4)])
+    )
+    return totals.join(closed, "ego", "left").select(
+        "ego",
+        *[
+            (F.col(f"t{i}") - F.coalesce(F.col(f"k{i}"), F.lit(0))).alias(name)
+            for i, name in enumerate(BROKERAGE)
+        ],
+    )
+
+
+def _sides(slots: DataFrame, corners: DataFrame) -> tuple[DataFrame, DataFrame]:
     """:func:`engine.measures.strong_sides`: ``(sides, closed)``.
 
     ``slots`` are the strong ``(ego, alter)`` pairs with ``ge`` (the ego's group) and
-    ``ga`` (the alter's; -1 unknown). ``sides`` has ``(ego, size, group)`` per side;
+    ``ga`` (the alter's; -1 unknown), ``corners`` the strong triangles from each corner
+    (:func:`_strong_corners`). ``sides`` has ``(ego, size, group)`` per side;
     ``closed`` ``(ego, closed)``: pairs of contacts anchored in different groups, on
     different sides, strongly tied to each other anyway.
     """
@@ -164,17 +240,6 @@ def _sides(slots: DataFrame, tri: DataFrame, strong: float) -> tuple[DataFrame, 
         .drop("ins")
         .localCheckpoint()
     )
-    s = float(strong)
-    strong_tri = tri.where((F.col("w_xy") >= s) & (F.col("w_xz") >= s) & (F.col("w_yz") >= s))
-    corners = strong_tri.select(
-        F.explode(
-            F.array(
-                F.struct(F.col("x").alias("ego"), F.col("y").alias("u"), F.col("z").alias("v")),
-                F.struct(F.col("y").alias("ego"), F.col("x").alias("u"), F.col("z").alias("v")),
-                F.struct(F.col("z").alias("ego"), F.col("x").alias("u"), F.col("y").alias("v")),
-            )
-        ).alias("c")
-    ).select("c.*")
     flags = slots.select("ego", "alter", "anchored", "ga")
     corners = corners.join(
         flags.select(
@@ -221,10 +286,18 @@ def _sides(slots: DataFrame, tri: DataFrame, strong: float) -> tuple[DataFrame, 
     return sides, closed
 
 
-def _explain_udf(names: Sequence[str]) -> Any:
-    """The local engine's sentence (:func:`engine.ranking._explain`) as a Spark UDF."""
+def _explain_udf(names: Sequence[str] | None) -> Any:
+    """The local engine's sentence (:func:`engine.ranking._explain`) as a Spark UDF.
+
+    ``names`` are the groups' names; ``None`` for detected communities, named
+    ``community <k>`` as the local engine names them. Each row's groups are renumbered
+    to the few it mentions first, so a row costs the same however many groups there are.
+    """
     F = _f()
-    names = list(names)
+    given = None if names is None else list(names)
+
+    def name_of(k: int) -> str:
+        return f"community {k}" if given is None else given[k]
 
     def explain(
         role: str,
@@ -238,15 +311,24 @@ def _explain_udf(names: Sequence[str]) -> Any:
         focus: float,
         own: int,
     ) -> str:
-        ks = [int(r["group"]) for r in by_group or []]
+        mentioned = sorted(
+            {int(r["group"]) for r in by_group or []}
+            | {int(r["group"]) for r in sides or [] if int(r["group"]) >= 0}
+            | ({int(own)} if int(own) >= 0 else set())
+        )
+        local = {k: i for i, k in enumerate(mentioned)}
+        local[-1] = -1
+        names = [name_of(k) for k in mentioned]
+        ks = [local[int(r["group"])] for r in by_group or []]
         cs = [int(r["count"]) for r in by_group or []]
-        side_groups = np.array([int(r["group"]) for r in sides or []], dtype=np.int64)
+        side_groups = np.array([local[int(r["group"])] for r in sides or []], dtype=np.int64)
         side_sizes = np.array([int(r["size"]) for r in sides or []], dtype=np.int64)
+        own = local[int(own)]
         (sides_text,) = ranking._sides_sentences(
             np.zeros(len(side_groups), dtype=np.int64),
             side_groups,
             side_sizes,
-            np.array([int(own)], dtype=np.int64),
+            np.array([own], dtype=np.int64),
             names,
             1,
         )
@@ -290,19 +372,23 @@ def rank_frames(
     ties: DataFrame,
     *,
     strong: float | None,
-    group_names: Sequence[str],
+    group_names: Sequence[str] | None,
     calibrated: float = 0.0,
 ) -> tuple[DataFrame, float]:
-    """Rank everyone: :func:`engine.ranking.rank` with groups given, as DataFrames.
+    """Rank everyone: :func:`engine.ranking.rank`, as DataFrames.
 
     ``people`` has ``(id, name, grp)`` with ``grp`` the group's index into
-    ``group_names`` (-1 unknown); ``ties`` ``(a, b, strength)`` as
-    :func:`engine.spark_measures.clean_ties` makes them. Returns the table (the
-    columns of :data:`engine.analysis.OUTPUT_COLUMNS` plus ``degree``, in no
-    particular row order: sort by ``rank``) and the strong threshold used.
+    ``group_names`` (-1 unknown); with ``group_names=None`` the groups are the
+    communities of the strong-tie graph (:func:`engine.spark_communities.detect_groups`,
+    the local engine's), ``grp`` is ignored and group ``k`` is named ``community k``.
+    ``ties`` ``(a, b, strength)`` as :func:`engine.spark_measures.clean_ties` makes
+    them. Returns the table (the columns of :data:`engine.analysis.OUTPUT_COLUMNS` plus
+    ``degree`` and the brokerage counts of :data:`BROKERAGE`, in no particular row order:
+    sort by ``rank``) and the strong threshold used.
     """
     from pyspark.sql import Window  # noqa: PLC0415
 
+    from powerconnect.engine import spark_communities  # noqa: PLC0415
     from powerconnect.engine import spark_measures as sm  # noqa: PLC0415
 
     F = _f()
@@ -311,6 +397,9 @@ def rank_frames(
         strong = auto_strong(ties, calibrated)
     if not 0.0 < strong <= 1.0:
         raise UsageError(f"strong must be in (0, 1], got {strong}")
+    if group_names is None:
+        found = spark_communities.detect_groups(people, ties, strong)
+        people = people.drop("grp").join(found, "id").localCheckpoint()
     s = F.lit(float(strong))
     totals = sm.node_totals(ties).localCheckpoint()
     tri = sm.triangles(ties, totals).localCheckpoint()
@@ -345,7 +434,9 @@ def rank_frames(
             F.max("count").alias("largest"),
         )
     )
-    sides, closed = _sides(strong_pairs, tri, strong)
+    corners = _strong_corners(tri, strong).localCheckpoint()
+    sides, closed = _sides(strong_pairs, corners)
+    broker = _brokerage(strong_pairs, corners)
     foothold = F.when(
         F.col("size") >= 1,
         1.0 - (1.0 - ranking.FOOTHOLD_ONE) * F.pow(F.lit(2.0), 1.0 - F.col("size")),
@@ -378,7 +469,11 @@ def rank_frames(
         .join(per_group.withColumnRenamed("ego", "id"), "id", "left")
         .join(per_side.withColumnRenamed("ego", "id"), "id", "left")
         .join(closed.withColumnRenamed("ego", "id"), "id", "left")
-        .fillna(0, subset=["focus", "groups_bridged", "largest", "total", "squares", "closed"])
+        .join(broker.withColumnRenamed("ego", "id"), "id", "left")
+        .fillna(
+            0,
+            subset=["focus", "groups_bridged", "largest", "total", "squares", "closed", *BROKERAGE],
+        )
     )
     cross_pairs = ((F.col("total") * F.col("total") - F.col("squares")) / 2).cast("long")
     table = table.withColumn("cross_pairs", cross_pairs).withColumn(
@@ -444,15 +539,18 @@ def rank_frames(
         "rank",
         F.row_number().over(Window.orderBy((F.col("role") != ranking.POWER).asc(), *structural)),
     )
-    names = list(group_names)
-    explain = _explain_udf(names)
-    spark = table.sparkSession
-    named = spark.createDataFrame(list(enumerate(names)), "grp long, group_name string")
-    table = table.join(F.broadcast(named), "grp", "left")
+    explain = _explain_udf(group_names)
+    if group_names is None:
+        group_name = F.concat(F.lit("community "), F.col("grp").cast("string"))
+    else:
+        spark = table.sparkSession
+        named = spark.createDataFrame(list(enumerate(group_names)), "grp long, group_name string")
+        table = table.join(F.broadcast(named), "grp", "left")
+        group_name = F.col("group_name")
     special = {
         "rank": F.col("rank").cast("long"),
         "groups_bridged": F.col("groups_bridged").cast("long"),
-        "group": F.coalesce("group_name", F.lit("")),
+        "group": F.coalesce(group_name, F.lit("")),
         "explanation": explain(
             *("role", "degree", "weak_ties", "strong_ties", "by_group", "sides"),
             *("cross_open", "cross_pairs", "focus", "grp"),
@@ -461,24 +559,26 @@ def rank_frames(
     out = table.select(
         *[special.get(c, F.col(c)).alias(c) for c in OUTPUT_COLUMNS],
         F.col("degree").cast("long"),
+        *[F.col(c).cast("long") for c in BROKERAGE],
     )
     return out, float(strong)
 
 
 def read_frames(
-    spark: SparkSession, settings: ConnectionSettings, group_by: str
-) -> tuple[DataFrame, DataFrame, list[str], float]:
+    spark: SparkSession, settings: ConnectionSettings, group_by: str | None
+) -> tuple[DataFrame, DataFrame, list[str] | None, float]:
     """People ``(id, name, grp)``, ties, group names and the share of calibrated ties
     (:func:`auto_strong`), read through the connector.
 
     Groups are the distinct values of the person property ``group_by`` (read as
     strings), numbered in the order of their first person as Neo4j lists them, as the
     local engine numbers them (the numbers break ties between equally large groups in
-    the explanations). Only the group names come back to the driver.
+    the explanations). Only the group names come back to the driver. Without
+    ``group_by`` every ``grp`` is -1 and the names are ``None`` (:func:`rank_frames`
+    then detects communities).
     """
     from pyspark.sql import Window  # noqa: PLC0415
 
-    from powerconnect.engine import spark_measures as sm  # noqa: PLC0415
     from powerconnect.engine.spark_session import DATA_SOURCE, connector_options  # noqa: PLC0415
 
     F = _f()
@@ -491,9 +591,16 @@ def read_frames(
     )
     if "id" not in nodes.columns:
         raise UsageError("the database holds no people: load some first with `powerconnect load`")
-    if group_by not in nodes.columns:
+    if group_by is not None and group_by not in nodes.columns:
         raise UsageError(f"no person has the property {group_by!r} to group by")
     name = F.col("name") if "name" in nodes.columns else F.lit(None).cast("string")
+    if group_by is None:
+        people = nodes.select(
+            F.col("id").cast("string"), name.alias("name"), F.lit(-1).cast("long").alias("grp")
+        ).where(F.col("id").isNotNull())
+        people = people.localCheckpoint()
+        ties, calibrated = _read_ties(spark, settings, people)
+        return people, ties, None, calibrated
     group = F.col("`" + group_by.replace("`", "``") + "`")
     people = nodes.select(
         F.col("<id>").alias("node"),
@@ -512,13 +619,25 @@ def read_frames(
     people = people.join(codes.select("g", "code"), "g", "left").select(
         "id", "name", F.coalesce("code", F.lit(-1)).cast("long").alias("grp")
     )
+    ties, calibrated = _read_ties(spark, settings, people)
+    return people, ties, group_names, calibrated
+
+
+def _read_ties(
+    spark: SparkSession, settings: ConnectionSettings, people: DataFrame
+) -> tuple[DataFrame, float]:
+    """The ties between ``people`` (:func:`engine.spark_measures.clean_ties`) and the share
+    of calibrated ones, read through the connector."""
+    from powerconnect.engine import spark_measures as sm  # noqa: PLC0415
+
+    F = _f()
     raw = read_query(
         spark, settings, "spark_ties", "src STRING, dst STRING, strength DOUBLE, calibrated BOOLEAN"
     ).localCheckpoint()
     # the share of stored ties whose strength is P(close), as engine.analysis.read_network
     # counts it (over the ties as stored, before cleaning)
     calibrated = _one(raw.agg(F.avg(F.col("calibrated").cast("double"))))[0] or 0.0
-    return people, sm.clean_ties(people, raw.drop("calibrated")), group_names, float(calibrated)
+    return sm.clean_ties(people, raw.drop("calibrated")), float(calibrated)
 
 
 @dataclass(frozen=True)
@@ -553,11 +672,6 @@ def rank_database_spark(
     (``spark_write_scores``), then publish and settle the run as the local engine does
     (``publish_run``, ``settle_run``: one small transaction each, over ``db``).
     """
-    if group_by is None:
-        raise UsageError(
-            "the Spark engine takes its groups from a person property (group by e.g."
-            " organization): it does not detect communities"
-        )
     if strong is not None and not 0 < strong <= 1:
         raise UsageError(f"the strong threshold must be in (0, 1], got {strong}")
     try:
@@ -579,7 +693,7 @@ def _rank_database_spark(
     db: Database,
     settings: ConnectionSettings,
     *,
-    group_by: str,
+    group_by: str | None,
     strong: float | None,
     write: bool,
     top: int,
@@ -673,7 +787,7 @@ def _rank_database_spark(
     )
 
 
-def _parameters(strong: float, auto: bool, group_by: str) -> str:
+def _parameters(strong: float, auto: bool, group_by: str | None) -> str:
     import json  # noqa: PLC0415
 
     return json.dumps(

@@ -242,6 +242,19 @@ def read_interaction_logs(
     the local reader does: an unreadable row, an empty, unreadable or future timestamp, an
     id too long for Neo4j's index, a duration that is not a number of seconds >= 0.
     """
+    return read_checked_logs(spark, paths, now=now)[0]
+
+
+def read_checked_logs(
+    spark: SparkSession,
+    paths: Sequence[Path],
+    *,
+    now: datetime | None = None,
+    skip_invalid: bool = False,
+) -> tuple[DataFrame, int]:
+    """:func:`read_interaction_logs`, and with ``skip_invalid`` the bad rows left out
+    instead of refused: ``(frame, number of rows left out as bad)``. A missing column or
+    an unreadable file still refuses the load."""
     from pyspark.sql import functions as F  # noqa: PLC0415
 
     if not paths:
@@ -251,6 +264,7 @@ def read_interaction_logs(
     limit_us = (limit + FUTURE_TOLERANCE).value // 1000
     frames: list[DataFrame] = []
     present: set[str] = set()
+    rejected = 0
     for index, path in enumerate(paths):
         path = Path(path)
         parquet = path.suffix.lower() in (".parquet", ".pq")
@@ -354,7 +368,10 @@ def read_interaction_logs(
             .limit(_SHOWN)
             .collect()
         )
-        if bad:
+        if bad and skip_invalid:
+            rejected += df.where(F.col("_why").isNotNull()).count()
+            df = df.where(F.col("_why").isNull())
+        elif bad:
             n_bad = df.where(F.col("_why").isNotNull()).count()
             first = bad[0]
             reason = str(first["_why"])
@@ -376,7 +393,7 @@ def read_interaction_logs(
     for c in present:
         if c != "duration":
             frame = frame.withColumn(c, F.coalesce(F.col(c), F.lit("")))
-    return frame
+    return frame, rejected
 
 
 # ------------------------------------------------------------------------ the model
@@ -602,13 +619,27 @@ def load_interactions_spark(
     master: str | None = None,
     batch_size: int = WRITE_BATCH,
     progress: Progress | None = None,
+    skip_invalid: bool = False,
+    dry_run: bool = False,
 ) -> LoadSummary:
     """:func:`loaders.interactions.load_interactions` on Spark: read and check the logs,
     derive the strengths in Spark, and write people (``spark_load_people``) and ties
     (``spark_load_ties``, the properties :func:`loaders.model.tie_properties` gives)
     through the Neo4j Connector for Apache Spark, ``batch_size`` rows per transaction
-    (ties from one writer: concurrent MERGEs of ties on shared people could deadlock). A
-    refused log writes nothing. ``progress`` is called once per stage written.
+    (ties from one writer: concurrent MERGEs of ties on shared people could deadlock).
+    ``progress`` is called once per stage written.
+
+    What is written when something goes wrong, as in the local load: every row of every
+    log is read and checked, and every strength derived, before anything is written, so a
+    refused log (a bad row, a missing column, an unreadable file) writes nothing. With
+    ``skip_invalid`` bad rows are left out and counted (``rejected``; no rejects file:
+    they stay in Spark). With ``dry_run`` nothing is written: the people and ties the load
+    would create are counted against the database, read through the connector
+    (``spark_person_ids``, ``spark_ties``). A failure while writing (Neo4j or an executor
+    lost) can leave part of the batches written, as it can in the local load, whose
+    batches are one transaction each too; the ``:LoadState`` then stays unfinished
+    (``load_started``, ``load_finished``) and running the same load again completes it
+    (every write is a MERGE).
     """
     from pyspark.sql import functions as F  # noqa: PLC0415
 
@@ -618,7 +649,7 @@ def load_interactions_spark(
     started = time.perf_counter()
     try:
         spark = spark_session(master)
-        frame = read_interaction_logs(spark, paths, now=now)
+        frame, rejected = read_checked_logs(spark, paths, now=now, skip_invalid=skip_invalid)
         derived = spark_derive_strengths(
             frame,
             undirected_channels=undirected_channels,
@@ -635,6 +666,14 @@ def load_interactions_spark(
         )
         n_ties = ties.count()
         read_done = time.perf_counter()
+        if dry_run:
+            summary = _dry_run(spark, settings, ties)
+            summary.rejected = rejected
+            summary.seconds = {"read": read_done - started}
+            left = dict(derived.left_out)
+            summary.after_as_of = left.pop("after_as_of", 0)
+            summary.left_out = left
+            return summary
         db.setup_schema()
         before = db.query("database_counts")[0]
         people = ties.select(F.explode(F.array("a", "b")).alias("id")).distinct().cache()
@@ -670,4 +709,32 @@ def load_interactions_spark(
     )
     summary.after_as_of = left.pop("after_as_of", 0)
     summary.left_out = left
+    summary.rejected = rejected
     return summary
+
+
+def _dry_run(spark: SparkSession, settings: ConnectionSettings, ties: DataFrame) -> LoadSummary:
+    """What writing ``ties`` ``(a, b, ...)`` would do, counted against the database (read
+    through the connector) as the load counts what it did: people and ties not yet there
+    are created, the others unchanged (people) or updated (ties)."""
+    from pyspark.sql import functions as F  # noqa: PLC0415
+
+    from powerconnect.engine.spark_session import read_query  # noqa: PLC0415
+
+    people = ties.select(F.explode(F.array("a", "b")).alias("id")).distinct()
+    stored = read_query(spark, settings, "spark_person_ids", "id STRING")
+    n_people = people.count()
+    new_people = people.join(stored, "id", "left_anti").count()
+    held = read_query(
+        spark, settings, "spark_ties", "src STRING, dst STRING, strength DOUBLE, calibrated BOOLEAN"
+    ).select(F.least("src", "dst").alias("a"), F.greatest("src", "dst").alias("b"))
+    pairs = ties.select("a", "b")
+    n_ties = pairs.count()
+    new_ties = pairs.join(held.distinct(), ["a", "b"], "left_anti").count()
+    return LoadSummary(
+        people_created=new_people,
+        people_unchanged=n_people - new_people,
+        ties_created=new_ties,
+        ties_updated=n_ties - new_ties,
+        dry_run=True,
+    )

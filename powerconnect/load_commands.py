@@ -233,8 +233,8 @@ def load_interactions(
 
     With --engine spark the same strengths are derived with Spark DataFrames (local
     mode unless --spark-master says otherwise) from CSV or Parquet logs and written
-    through the Neo4j Connector for Apache Spark (no --dry-run or --skip-invalid there:
-    a bad row refuses the load).
+    through the Neo4j Connector for Apache Spark (--skip-invalid leaves bad rows out and
+    counts them, without a rejects file).
 
     Example:
 
@@ -247,11 +247,6 @@ def load_interactions(
         "batch_size": batch_size,
     }
     if engine == "spark":
-        if dry_run or skip_invalid:
-            raise UsageError(
-                "--dry-run and --skip-invalid are not available with --engine spark"
-                " (a bad row refuses the load; use the local engine to write rejects files)"
-            )
         from powerconnect.loaders.spark_interactions import (  # noqa: PLC0415 (optional extra)
             load_interactions_spark,
         )
@@ -261,6 +256,8 @@ def load_interactions(
             lambda db, paths, **kw: load_interactions_spark(db, settings, paths, **kw),
             list(logs),
             master=spark_master,
+            skip_invalid=skip_invalid,
+            dry_run=dry_run,
             **model,
         )
         return

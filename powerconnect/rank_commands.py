@@ -77,9 +77,7 @@ RANK_TABLE_COLUMNS = [
     help="Ignored: community detection no longer depends on a seed.",
 )
 @click.option("--no-write", is_flag=True, help="Print the ranking without storing it in Neo4j.")
-@engine_options(
-    "through the Neo4j connector (needs pip install 'powerconnect[spark]' and --group-by)"
-)
+@engine_options("through the Neo4j connector (needs pip install 'powerconnect[spark]')")
 def rank_cmd(
     settings: ConnectionSettings,
     fmt: str,
@@ -102,7 +100,8 @@ def rank_cmd(
 
     With --engine spark the same ranking is computed with Spark DataFrames (local mode
     unless --spark-master says otherwise) and written through the Neo4j Connector for
-    Apache Spark; groups must come from --group-by.
+    Apache Spark: the same groups (from --group-by, or the same detected communities)
+    and the same results.
 
     Example:
 

@@ -68,17 +68,18 @@ def _stored(db: Database) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     return people, run
 
 
+@pytest.mark.parametrize("group_by", ["organization", None])
 def test_spark_engine_stores_the_same_run_as_the_local_engine(
-    db: Database, cli_env: dict[str, str], spark: Any
+    db: Database, cli_env: dict[str, str], spark: Any, group_by: str | None
 ) -> None:
+    """With groups from a property, and without (both engines detect communities)."""
     _load_random_network(db)
-    rank_database(db, group_by="organization")
+    rank_database(db, group_by=group_by)
     local_people, local_run = _stored(db)
 
+    grouping = ["--group-by", group_by] if group_by else []
     result = CliRunner().invoke(
-        main,
-        ["rank", "--engine", "spark", "--group-by", "organization", "--top", "3"],
-        env=cli_env,
+        main, ["rank", "--engine", "spark", *grouping, "--top", "3"], env=cli_env
     )
     assert result.exit_code == 0, result.output
     spark_people, spark_run = _stored(db)
@@ -94,14 +95,9 @@ def test_spark_engine_stores_the_same_run_as_the_local_engine(
             else:
                 assert theirs[column] == ours[column], (ours["id"], column)
     assert any(p["role"] == "power connector" for p in spark_people)
-
-
-def test_spark_engine_asks_for_groups(db: Database, cli_env: dict[str, str], spark: Any) -> None:
-    _load_random_network(db)
-    result = CliRunner().invoke(main, ["rank", "--engine", "spark"], env=cli_env)
-    assert result.exit_code == 1
-    assert "does not detect communities" in result.output
-    assert "Traceback" not in result.output
+    if group_by is None:
+        assert all(p["group"].startswith("community ") for p in spark_people)
+        assert len({p["group"] for p in spark_people}) > 2
 
 
 # ------------------------------------------------------------- load-interactions --engine spark
@@ -174,3 +170,57 @@ def test_spark_load_interactions_stores_what_the_local_load_stores(
                 assert theirs["p"][key] == value, (ours, key)
     ann_bob = spark_ties[0]["p"]
     assert ann_bob["strength"] == 0.9 and "source" not in ann_bob  # the explicit one stays
+
+
+COUNTS = "MATCH (n) OPTIONAL MATCH (n)-[k]->() RETURN count(DISTINCT n) AS nodes, count(k) AS rels"
+
+
+def _counts(db: Database) -> dict[str, int]:
+    return db.driver.execute_query(COUNTS).records[0].data()
+
+
+def test_spark_dry_run_writes_nothing_and_counts_what_the_load_would_do(
+    db: Database, cli_env: dict[str, str], spark: Any, tmp_path: Path
+) -> None:
+    log = tmp_path / "log.csv"
+    log.write_text(INTERACTIONS)
+    db.driver.execute_query(
+        "CREATE (:Person {id: 'ann'})-[:KNOWS {strength: 0.9}]->(:Person {id: 'bob'})"
+    )
+    before = _counts(db)
+    args = ["load-interactions", str(log), "--undirected-channel", "meeting", "--engine", "spark"]
+    dry = CliRunner().invoke(main, [*args, "--dry-run"], env=cli_env)
+    assert dry.exit_code == 0, dry.output
+    assert _counts(db) == before  # nothing written, not even the load's state
+    # the log names six people, two of them stored, and seven pairs, one of them stored
+    assert "people: 4 to create, 0 to update, 2 unchanged" in dry.output
+    assert "ties: 6 to create, 1 to update" in dry.output
+
+
+def test_spark_load_refuses_a_bad_row_or_skips_it_as_the_local_load_does(
+    db: Database, cli_env: dict[str, str], spark: Any, tmp_path: Path
+) -> None:
+    log = tmp_path / "log.csv"
+    lines = INTERACTIONS.splitlines()
+    lines.insert(5, "ann,cid,yesterday,email,,,")  # line 6 of the file: not a timestamp
+    log.write_text("\n".join(lines) + "\n")
+    args = ["load-interactions", str(log), "--undirected-channel", "meeting"]
+    before = _counts(db)
+    refused = CliRunner().invoke(main, [*args, "--engine", "spark"], env=cli_env)
+    assert refused.exit_code == 1
+    assert f"{log}:6: timestamp 'yesterday' is not an ISO 8601 date" in refused.output
+    assert "Traceback" not in refused.output
+    assert _counts(db) == before  # a refused log writes nothing
+
+    local = CliRunner().invoke(main, [*args, "--skip-invalid"], env=cli_env)
+    assert local.exit_code == 0, local.output
+    local_ties, local_people = _ties_and_people(db)
+    db.driver.execute_query("MATCH (n) DETACH DELETE n")
+    skipped = CliRunner().invoke(main, [*args, "--skip-invalid", "--engine", "spark"], env=cli_env)
+    assert skipped.exit_code == 0, skipped.output
+    assert "1 rejected" in skipped.output and "1 rejected" in local.output
+    spark_ties, spark_people = _ties_and_people(db)
+    assert spark_people == local_people
+    assert [(t["a"], t["b"]) for t in spark_ties] == [(t["a"], t["b"]) for t in local_ties]
+    for ours, theirs in zip(local_ties, spark_ties, strict=True):
+        assert theirs["p"]["strength"] == pytest.approx(ours["p"]["strength"], abs=1e-9)

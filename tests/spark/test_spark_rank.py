@@ -3,11 +3,12 @@ roles, ranks and explanations, on the same graphs.
 
 The expected values are the local engine's (:func:`engine.ranking.rank`, itself checked
 against networkx and the published examples in tests/unit); these tests only check that
-the Spark engine computes the same thing. Groups are given to both engines (the Spark
-engine does not detect communities): the planted network's recorded organizations, the
-karate club's two clubs (networkx's ``club`` attribute, Zachary 1977), and, for the
-Florentine families and Krackhardt's kite, the local engine's own detected communities,
-handed to both engines as given groups.
+the Spark engine computes the same thing, brokerage counts included. Groups are given to
+both engines (the planted network's recorded organizations, the karate club's two clubs,
+networkx's ``club`` attribute, Zachary 1977, and for the Florentine families and
+Krackhardt's kite the local engine's own detected communities), or detected by both: the
+Spark engine's communities (:mod:`engine.spark_communities`) are compared with
+:func:`engine.communities.detect_groups` label for label.
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ pytestmark = pytest.mark.spark
 ROOT = Path(__file__).resolve().parent.parent.parent
 MEASURES = ["score", "constraint", "effective_size", "efficiency", "hierarchy"]
 COUNTS = ["strong_ties", "weak_ties", "groups_bridged", "open_pairs", "simmelian_ties", "degree"]
+# Gould and Fernandez's brokerage counts (engine.measures.brokerage): in the table, not stored.
+BROKERAGE = ["coordinator", "itinerant", "representative", "liaison"]
 SAME = ["rank", "role", "group", "explanation"]
 
 
@@ -43,12 +46,12 @@ def _planted() -> Any:
     return module
 
 
-def spark_rank(
-    spark: Any, g: TieGraph, groups: np.ndarray, names: list[str], strong: float | None
-) -> tuple[pd.DataFrame, float]:
+def frames(spark: Any, g: TieGraph, groups: np.ndarray | None = None) -> tuple[Any, Any]:
+    """``g`` as the Spark engine's people ``(id, name, grp)`` and cleaned ties."""
     from powerconnect.engine.spark_measures import clean_ties  # noqa: PLC0415
-    from powerconnect.engine.spark_ranking import rank_frames  # noqa: PLC0415
 
+    if groups is None:
+        groups = np.full(g.n, -1, dtype=np.int64)
     people = spark.createDataFrame(
         [(str(i), f"name {i}", int(k)) for i, k in zip(g.ids, groups, strict=True)],
         "id string, name string, grp long",
@@ -60,13 +63,31 @@ def spark_rank(
         ],
         "src string, dst string, strength double",
     )
-    table, used = rank_frames(people, clean_ties(people, raw), strong=strong, group_names=names)
+    return people, clean_ties(people, raw)
+
+
+def spark_rank(
+    spark: Any,
+    g: TieGraph,
+    groups: np.ndarray | None,
+    names: list[str] | None,
+    strong: float | None,
+) -> tuple[pd.DataFrame, float]:
+    from powerconnect.engine.spark_ranking import rank_frames  # noqa: PLC0415
+
+    people, ties = frames(spark, g, groups)
+    table, used = rank_frames(people, ties, strong=strong, group_names=names)
     return table.toPandas().set_index("id"), used
 
 
 def assert_same_ranking(
-    spark: Any, g: TieGraph, groups: np.ndarray, names: list[str], strong: float | None = None
+    spark: Any,
+    g: TieGraph,
+    groups: np.ndarray | None,
+    names: list[str] | None,
+    strong: float | None = None,
 ) -> pd.DataFrame:
+    """Both engines rank ``g`` the same; ``groups=None``: both detect communities."""
     local = ranking.rank(g, strong=strong, groups=groups, group_names=names).set_index("id")
     theirs, used = spark_rank(spark, g, groups, names, strong)
     assert used == local.attrs["strong"]
@@ -78,7 +99,7 @@ def assert_same_ranking(
         np.testing.assert_allclose(
             spark_values, ours, rtol=0, atol=1e-9, equal_nan=True, err_msg=column
         )
-    for column in COUNTS + SAME:
+    for column in COUNTS + BROKERAGE + SAME:
         mismatch = local.index[local[column].to_numpy() != theirs[column].to_numpy()]
         assert list(mismatch) == [], f"{column} differs for {list(mismatch)[:5]}"
     return local
@@ -157,3 +178,104 @@ def test_the_automatic_threshold_is_the_local_engines(
         "a string, b string, strength double",
     )
     assert auto_strong(ties, calibrated) == ranking.auto_strong(g, calibrated)
+
+
+# ------------------------------------------------------------------ communities (no groups)
+def _named(graph: nx.Graph, prefix: str, weight: str | None = None) -> TieGraph:
+    """Unit strengths, or the ``weight`` attribute over 31 (Les Misérables' co-appearances
+    run from 1 to 31)."""
+    return TieGraph.from_edges(
+        [
+            (f"{prefix}{u}", f"{prefix}{v}", float(d[weight]) / 31.0 if weight else 1.0)
+            for u, v, d in graph.edges(data=True)
+        ]
+    )
+
+
+def _random_components() -> TieGraph:
+    """Seven seeded random parts with random strengths (several components of strong ties,
+    some parts falling apart at the threshold), ids with accents, CJK, upper and lower case
+    and characters beyond the Basic Multilingual Plane, and two isolated people."""
+    rng = np.random.default_rng(23)
+    edges: list[tuple[str, str, float]] = []
+    marks = ["é", "日本", "Z", "z", "\U0001f600", "a", "Ö"]
+    for c, mark in enumerate(marks):
+        part = nx.gnm_random_graph(30 + 5 * c, 90 + 20 * c, seed=100 + c)
+        levels = rng.choice([0.1, 0.3, 0.55, 0.8, 1.0], size=part.number_of_edges())
+        edges += [
+            (f"{mark}{u}", f"{mark}{v}" if v % 4 else f"{marks[(c + 1) % 7]}{c}-{v}", float(w))
+            for (u, v), w in zip(part.edges(), levels, strict=True)
+        ]
+    return TieGraph.from_edges(edges, nodes=["é-alone", "\U0001f601"])
+
+
+def _community_graph() -> TieGraph:
+    """One graph of disjoint parts, so that one Spark run covers them all: Zachary's karate
+    club, the Florentine families, Krackhardt's kite (unit strengths), Les Misérables
+    (co-appearances over 4, at most 1), the planted network (bench/planted.py, seed 3) and
+    seven random parts (:func:`_random_components`)."""
+    planted = _planted().planted_network(seed=3).graph
+    edges = [
+        (f"p{planted.ids[a]}", f"p{planted.ids[b]}", float(w))
+        for a, b, w in zip(planted.src, planted.dst, planted.strength, strict=True)
+    ]
+    lesmis = nx.les_miserables_graph()
+    edges += [(f"m{u}", f"m{v}", min(1.0, d["weight"] / 4)) for u, v, d in lesmis.edges(data=True)]
+    for prefix, graph in (
+        ("k", nx.karate_club_graph()),
+        ("f", nx.florentine_families_graph()),
+        ("q", nx.krackhardt_kite_graph()),
+    ):
+        edges += [(f"{prefix}{u}", f"{prefix}{v}", 1.0) for u, v in graph.edges()]
+    rc = _random_components()
+    edges += [
+        (str(rc.ids[a]), str(rc.ids[b]), float(w))
+        for a, b, w in zip(rc.src, rc.dst, rc.strength, strict=True)
+    ]
+    return TieGraph.from_edges(edges, nodes=[str(i) for i in rc.ids])
+
+
+def test_spark_communities_are_the_local_engines(spark: Any) -> None:
+    """engine.spark_communities.detect_groups gives each person exactly the community
+    number engine.communities.detect_groups gives them, on one graph holding the classics,
+    the planted network and random weighted parts (each classic alone is checked without
+    Spark in tests/unit/test_spark_communities_buckets.py), in three buckets (the test
+    below uses Spark's default number)."""
+    from powerconnect.engine.spark_communities import detect_groups as spark_groups  # noqa: PLC0415
+
+    g, strong = _community_graph(), 0.45
+    expected = detect_groups(g, strong=strong)
+    people, ties = frames(spark, g)
+    found = spark_groups(people, ties, strong, buckets=3).toPandas()
+    got = found.set_index("id")["grp"].loc[[str(i) for i in g.ids]].to_numpy()
+    mismatch = [str(i) for i, a, b in zip(g.ids, got, expected, strict=True) if a != b]
+    assert mismatch == []
+    sizes = np.bincount(expected)
+    assert (sizes > 2).sum() > 20 and (sizes == 1).sum() >= 2  # many communities, loners too
+
+
+def test_spark_positions_sort_ids_as_numpy_does(spark: Any) -> None:
+    """The canonical order (engine.communities.canonical_order sorts ids as numpy strings,
+    by code point) is Spark's string order too, for ids outside ASCII."""
+    from pyspark.sql import Window  # noqa: PLC0415
+    from pyspark.sql import functions as F  # noqa: N812, PLC0415
+
+    ids = [str(i) for i in _random_components().ids] + ["Ä", "a", "B", "ß", "\uffff", "\U00010000"]
+    frame = spark.createDataFrame([(i,) for i in ids], "id string")
+    ranked = frame.withColumn("pos", F.row_number().over(Window.orderBy("id")) - 1).toPandas()
+    spark_order = ranked.sort_values("pos")["id"].tolist()
+    assert spark_order == [ids[k] for k in np.argsort(np.array(ids).astype(str), kind="stable")]
+
+
+def test_without_groups_both_engines_detect_the_same_communities_and_rank_the_same(
+    spark: Any,
+) -> None:
+    planted = _planted()
+    params = planted.PlantedParams(
+        n_communities=6, n_power=4, n_mega=2, mega_ties=(60, 120), n_hubs=2
+    )
+    net = planted.planted_network(seed=3, params=params)
+    local = assert_same_ranking(spark, net.graph, None, None, strong=0.45)
+    assert (local["role"] == ranking.POWER).any()
+    assert local["group"].str.startswith("community ").all()
+    assert (local[BROKERAGE].to_numpy() > 0).any(axis=0).all()  # every role counted somewhere
