@@ -208,7 +208,13 @@ def rank_database(
     if write:
         say("writing the results to Neo4j")
         clock = time.perf_counter()
-        parameters = {"strong": used, "strong_auto": strong is None, "group_by": group_by}
+        parameters = {
+            "engine": "local",
+            "strong": used,
+            "strong_auto": strong is None,
+            "strong_rule": str(table.attrs.get("strong_rule", "")),
+            "group_by": group_by,
+        }
         at = write_results(db, table, run_id, parameters, ties=network.graph.m)
         timings["write"] = time.perf_counter() - clock
     return RankRun(

@@ -733,6 +733,7 @@ def _rank_database_spark(
         {"degree": np.ones(tied, dtype=np.int8), "score": np.arange(tied) < scored}
     )
     warnings = tuple(ranking.threshold_warnings(stand_in, share, used))
+    rule = ranking.auto_strong_rule(calibrated) if strong is None else ""
     run_id = uuid.uuid4().hex[:12]
     at = ""
     if write:
@@ -762,7 +763,7 @@ def _rank_database_spark(
         record = db.write(
             "publish_run",
             id=run_id,
-            parameters=_parameters(used, strong is None, group_by),
+            parameters=_parameters(used, strong is None, group_by, rule),
             strong=used,
             group_by=group_by,
             people=n_people,
@@ -782,15 +783,22 @@ def _rank_database_spark(
         timings=timings,
         strong=used,
         strong_auto=strong is None,
-        strong_rule=ranking.auto_strong_rule(calibrated) if strong is None else "",
+        strong_rule=rule,
         warnings=warnings,
     )
 
 
-def _parameters(strong: float, auto: bool, group_by: str | None) -> str:
+def _parameters(strong: float, auto: bool, group_by: str | None, rule: str) -> str:
+    """The ``:Run`` node's ``parameters``: the local engine's keys (engine.analysis)."""
     import json  # noqa: PLC0415
 
     return json.dumps(
-        {"engine": "spark", "group_by": group_by, "strong": strong, "strong_auto": auto},
+        {
+            "engine": "spark",
+            "group_by": group_by,
+            "strong": strong,
+            "strong_auto": auto,
+            "strong_rule": rule,
+        },
         sort_keys=True,
     )

@@ -104,9 +104,11 @@ def test_the_broker_outranks_the_mega_connector_and_results_are_stored(teams: Da
     (run_node,), _, _ = teams.driver.execute_query("MATCH (r:Run) RETURN r")
     assert run_node["r"]["id"] == run.run_id
     assert json.loads(run_node["r"]["parameters"]) == {
+        "engine": "local",
         "group_by": "organization",
         "strong": 0.5,
         "strong_auto": False,
+        "strong_rule": "",
     }
     assert run_node["r"]["strong"] == 0.5
 
@@ -304,8 +306,13 @@ def test_rank_takes_even_odds_for_strengths_derived_from_a_log(
     assert "strong threshold 0.5 derived from the strengths (--strong auto: strengths are" in (
         result.stderr
     )
-    (record,), _, _ = db.driver.execute_query("MATCH (r:Run) RETURN r.strong AS strong")
+    (record,), _, _ = db.driver.execute_query(
+        "MATCH (r:Run) RETURN r.strong AS strong, r.parameters AS parameters"
+    )
     assert record["strong"] == 0.5
+    # the rule that chose the threshold is stored with the run, in the words rank printed
+    rule = json.loads(record["parameters"])["strong_rule"]
+    assert rule.startswith("strengths are") and rule in result.stderr
 
     db.driver.execute_query("MATCH ()-[k:KNOWS]->() REMOVE k.source")
     strengths = sorted(read_network(db).graph.strength.tolist())
