@@ -1,30 +1,23 @@
 // settle_run: writes the results that write_scores staged for the current ranking run (the
-// :Run, see publish_run) onto each person, one :RunPart per transaction, the parts in
-// concurrent transactions (they hold disjoint people): the pc_* properties (NaN becomes
-// null: no value), the role label (:PowerConnector, :MegaConnector, :LocalHub) and score-tier
-// label (:ScoreTop, :ScoreHigh, :ScoreMid, :ScoreLow), the previous run's labels removed
-// first; then, in the same transaction, marks the part done (s.done) and drops its arrays.
-// Each part's transaction first takes the part's own write lock and only then reads s.done,
-// so that two readers settling the same run at once never both write a part; the part is not
-// deleted here (a reader that matched it would find nothing and skip it): drop_settled_parts
-// deletes the done parts afterwards. An auto-commit query. Idempotent: stopped in the middle,
-// it is run again by the next reader or rank (engine.analysis.settle) and does the parts not
-// done; with no :Run, or no part left to do, it writes nothing.
+// :Run, see publish_run) onto each person, one :RunPart per transaction: the pc_* properties
+// (NaN becomes null: no value), the role label (:PowerConnector, :MegaConnector, :LocalHub) and
+// score-tier label (:ScoreTop, :ScoreHigh, :ScoreMid, :ScoreLow), the previous run's labels
+// removed first; then deletes the part. An auto-commit query. Idempotent: stopped in the middle,
+// it is run again by the next reader or rank (engine.analysis.settle) and does the parts left;
+// with no :Run, or no part left, it writes nothing.
 // Returns nothing. Parameters: none
 MATCH (run:Run)
 WITH run.id AS id ORDER BY run.at DESC LIMIT 1
 MATCH (s:RunPart {run: id})
-WHERE s.done IS NULL
 WITH DISTINCT id, s.part AS part
 CALL (id, part) {
-  // one settler at a time per part: take the part's write lock first, then read s.done (the
-  // value another reader committed meanwhile): a part done by another one is skipped; one
-  // deleted by drop_settled_parts meanwhile was done, and is no longer found
+  // one settler at a time per part: take the :Run's write lock first, then look the part up
+  // again (a part another reader settled and deleted meanwhile is no longer found)
+  MATCH (r:Run {id: id})
+  SET r.settling = true
+  REMOVE r.settling
+  WITH id, part
   MATCH (s:RunPart {run: id, part: part})
-  SET s.settling = true
-  REMOVE s.settling
-  WITH id, s
-  WHERE s.done IS NULL
   CALL (s, id) {
     WITH s.ids AS ids, s.rank AS rank, s.score AS score, s.role AS role,
          s.constraint AS constraint, s.effective_size AS effective_size,
@@ -62,8 +55,5 @@ CALL (id, part) {
     FOREACH (_ IN CASE WHEN tier[i] = 'mid' THEN [1] ELSE [] END | SET p:ScoreMid)
     FOREACH (_ IN CASE WHEN tier[i] = 'low' THEN [1] ELSE [] END | SET p:ScoreLow)
   }
-  SET s.done = true
-  REMOVE s.ids, s.rank, s.score, s.role, s.constraint, s.effective_size, s.efficiency,
-         s.hierarchy, s.strong_ties, s.weak_ties, s.groups_bridged, s.open_pairs,
-         s.simmelian_ties, s.group, s.explanation, s.score_tier
-} IN CONCURRENT TRANSACTIONS OF 1 ROW
+  DELETE s
+} IN TRANSACTIONS OF 1 ROW

@@ -330,9 +330,7 @@ SETTLE_ATTEMPTS = 5
 
 def settle(db: Database, *, look_first: bool = True) -> None:
     """Finish what a ranking run stopped after ``publish_run`` left: write the values staged
-    for the current ``:Run`` onto the people, one :RunPart per transaction, the parts in
-    concurrent transactions (``settle_run``), then delete the parts done
-    (``drop_settled_parts``).
+    for the current ``:Run`` onto the people, one :RunPart per transaction (``settle_run``).
 
     Every reader of the results calls it first (``report``, ``explain``, ``introduce``,
     ``recommend``), so none sees a mix of two runs; when there is no run it only reads
@@ -347,12 +345,10 @@ def settle(db: Database, *, look_first: bool = True) -> None:
     for attempt in range(SETTLE_ATTEMPTS):
         try:
             db.run_auto_commit("settle_run")
-            db.write("drop_settled_parts")
             return
         except Neo4jError:
-            # Another reader settling or dropping the same parts at the same time made a
-            # transaction of this one fail and roll back (each part is written by one
-            # transaction only: settle_run locks the part and skips it when done): go
+            # Another reader settling the same run at the same time wrote and deleted a
+            # part this one had matched (its transaction then fails and rolls back): go
             # again over the parts that are left. A failure that is not such a race comes
             # back every time, and is raised after the last attempt.
             if attempt == SETTLE_ATTEMPTS - 1:
