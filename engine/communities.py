@@ -258,7 +258,13 @@ def _slots(g: TieGraph, strong: float | None) -> tuple[np.ndarray, np.ndarray, n
     """``(ego, alter, weight)``: both ends of each tie (of strength at least ``strong``), in
     the order of :attr:`TieGraph.csr` (by ego, then alter), without building the whole CSR."""
     keep = slice(None) if strong is None else g.strength >= strong
-    src, dst, w = g.src[keep], g.dst[keep], g.strength[keep]
+    return _tie_slots(g.src[keep], g.dst[keep], g.strength[keep])
+
+
+def _tie_slots(
+    src: np.ndarray, dst: np.ndarray, w: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(ego, alter, weight)``: both ends of each tie ``(src, dst, w)``, by ego, then alter."""
     ego, alter = np.concatenate([src, dst]), np.concatenate([dst, src])
     order = np.lexsort((alter, ego))
     return ego[order], alter[order], np.concatenate([w, w])[order]

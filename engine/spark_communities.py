@@ -98,6 +98,7 @@ from powerconnect.engine.communities import (
     _join_tied,
     _modularity_terms,
     _propagate_raw,
+    _tie_slots,
 )
 
 if TYPE_CHECKING:
@@ -138,9 +139,7 @@ def bucket_communities(
     order = np.lexsort((hi, lo))  # canonical tie order: the order local sums run in
     lo, hi, w = (np.asarray(x)[order] for x in (lo, hi, w))
     lo, hi, w = lo.astype(np.int64), hi.astype(np.int64), w.astype(np.float64)
-    ego, alter = np.concatenate([lo, hi]), np.concatenate([hi, lo])
-    slots = np.lexsort((alter, ego))
-    ego, alter, weight = ego[slots], alter[slots], np.concatenate([w, w])[slots]
+    ego, alter, weight = _tie_slots(lo, hi, w)
     nodes = np.unique(ego)
     at_lo, at_hi = np.searchsorted(nodes, lo), np.searchsorted(nodes, hi)
     frames = []
