@@ -377,10 +377,7 @@ def tie_signals(
     count = np.diff(np.append(starts, len(pair)))
     last = np.maximum.reduceat(t, starts)
     channels, k = _channel_lists(c, starts, chan_names)
-    x_dir = x_ab + x_ba
-    with np.errstate(invalid="ignore", divide="ignore"):
-        r = np.where(x_dir > 0, 2.0 * np.minimum(x_ab, x_ba) / x_dir, 1.0)
-    x = (x_und + x_dir * (1.0 + r) / 2.0) * (1.0 + (k - 1.0) / 2.0)
+    x, r = _pair_amount(x_und, x_ab, x_ba, k)
     total = np.bincount(pa, x, len(people)) + np.bincount(pb, x, len(people))
     pair_index = np.cumsum(np.concatenate([[False], pair[1:] != pair[:-1]]))
     met, days, (pd_pair, pd_day, pd_g) = _frequency(
@@ -473,6 +470,24 @@ _NO_SIGNALS = pd.DataFrame(
         "timed",
     ]
 )
+
+
+def _pair_amount(
+    x_und: np.ndarray, x_ab: np.ndarray, x_ba: np.ndarray, k: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """A pair's amount ``x`` and reciprocity ``r`` from its undirected amount and its
+    amounts each way (module doc): undirected in full, directed times ``(1 + r)/2`` with
+    ``r = 2 min(x_ab, x_ba) / (x_ab + x_ba)`` (1 without directed amounts), all times
+    ``1 + (k - 1)/2`` for ``k`` channels (Haythornthwaite 2002).
+
+    >>> x, r = _pair_amount(np.array([0.0]), np.array([3.0]), np.array([1.0]), np.array([2.0]))
+    >>> x.tolist(), r.tolist()
+    ([4.5], [0.5])
+    """
+    x_dir = x_ab + x_ba
+    with np.errstate(invalid="ignore", divide="ignore"):
+        r = np.where(x_dir > 0, 2.0 * np.minimum(x_ab, x_ba) / x_dir, 1.0)
+    return (x_und + x_dir * (1.0 + r) / 2.0) * (1.0 + (k - 1.0) / 2.0), r
 
 
 def _share(x: np.ndarray, total_a: np.ndarray, total_b: np.ndarray) -> np.ndarray:
@@ -713,10 +728,7 @@ def combine_parts(parts: pd.DataFrame, *, half_life_days: float = HALF_LIFE_DAYS
         union[i].update(chans)
     channels = [sorted(c) for c in union]
     k = np.array([max(len(c), 1) for c in channels], dtype=np.float64)
-    x_dir = x_ab + x_ba
-    with np.errstate(invalid="ignore", divide="ignore"):
-        r = np.where(x_dir > 0, 2.0 * np.minimum(x_ab, x_ba) / x_dir, 1.0)
-    x = (x_und + x_dir * (1.0 + r) / 2.0) * (1.0 + (k - 1.0) / 2.0)
+    x, _ = _pair_amount(x_und, x_ab, x_ba, k)
     total = np.bincount(pa, x, len(people)) + np.bincount(pb, x, len(people))
     lengths = parts["day_list"].map(len).to_numpy()
     day_pair = np.repeat(inverse, lengths)
