@@ -166,16 +166,16 @@ BROKERAGE = ["coordinator", "itinerant", "representative", "liaison"]
 
 def _brokerage(slots: DataFrame, corners: DataFrame) -> DataFrame:
     r""":func:`engine.measures.brokerage`: ``(ego, coordinator, itinerant, representative,
-        liaison)`` for every person with a strong tie to someone of known group.
+    liaison)`` for every person with a strong tie to someone of known group.
 
-        The same count (Gould and Fernandez 1989, without direction): from the strong contacts
+    The same count (Gould and Fernandez 1989, without direction): from the strong contacts
     per group, ``n_h``, with ``s`` those in the ego's own group and ``K`` all of known
     group, all pairs number :math:`\binom{s}{2}`, :math:`\sum_{h \ne g} \binom{n_h}{2}`,
     :math:`s (K - s)` and :math:`\binom{K - s}{2} - \sum_{h \ne g} \binom{n_h}{2}`; each
     strong triangle then takes its closed pair off the ego's count of its role
-        (``engine.measures._role``). 0 when the ego's group is unknown. ``slots`` are the
-        strong ``(ego, alter)`` pairs with ``ge`` and ``ga`` (-1 unknown), ``corners`` those of
-        :func:`_strong_corners`. No pair is listed.
+    (``engine.measures._role``). 0 when the ego's group is unknown. ``slots`` are the
+    strong ``(ego, alter)`` pairs with ``ge`` and ``ga`` (-1 unknown), ``corners`` those of
+    :func:`_strong_corners`. No pair is listed.
     """
     F = _f()
     per_group = (

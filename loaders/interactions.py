@@ -127,6 +127,7 @@ __all__ = [
     "read_interactions",
     "strength_from_signals",
     "tie_signals",
+    "with_left_out",
 ]
 
 #: Default half-life of an interaction's weight, in days (see loaders/README.md).
@@ -1243,7 +1244,13 @@ def _derive_and_write(
         rejects_files=rejects_files or [],
         dry_run=dry_run,
     )
-    left = dict(derived.left_out)
+    return with_left_out(summary, derived.left_out)
+
+
+def with_left_out(summary: LoadSummary, left_out: dict[str, int]) -> LoadSummary:
+    """``summary`` with the rows the model left out (:func:`tie_signals`' counts): those
+    after ``as_of`` apart, the others by reason."""
+    left = dict(left_out)
     summary.after_as_of = left.pop("after_as_of", 0)
     summary.left_out = left
     return summary

@@ -60,6 +60,7 @@ from powerconnect.loaders.interactions import (
     check_half_life,
     parse_timestamps,
     probability_from_signals,
+    with_left_out,
 )
 from powerconnect.loaders.model import DERIVED_SOURCES, MAX_ID_BYTES, LoadSummary, Progress
 
@@ -666,17 +667,13 @@ def load_interactions_spark(
         )
         n_ties = ties.count()
         read_done = time.perf_counter()
+        people = ties.select(F.explode(F.array("a", "b")).alias("id")).distinct().cache()
         if dry_run:
-            summary = _dry_run(spark, settings, ties)
-            summary.rejected = rejected
+            summary = _dry_run(spark, settings, people, ties)
             summary.seconds = {"read": read_done - started}
-            left = dict(derived.left_out)
-            summary.after_as_of = left.pop("after_as_of", 0)
-            summary.left_out = left
-            return summary
+            return _counted(summary, derived.left_out, rejected)
         db.setup_schema()
         before = db.query("database_counts")[0]
-        people = ties.select(F.explode(F.array("a", "b")).alias("id")).distinct().cache()
         n_people = people.count()
         db.write("load_started", source="interactions")
         write_query(people, settings, "spark_load_people", batch=batch_size)
@@ -695,7 +692,6 @@ def load_interactions_spark(
         after = db.query("database_counts")[0]
     except Exception as exc:  # noqa: BLE001 (Spark's errors become one line)
         raise spark_failure(exc) from exc
-    left = dict(derived.left_out)
     summary = LoadSummary(
         people_created=after["people"] - before["people"],
         people_unchanged=n_people - (after["people"] - before["people"]),
@@ -707,21 +703,25 @@ def load_interactions_spark(
             "ties": time.perf_counter() - people_done,
         },
     )
-    summary.after_as_of = left.pop("after_as_of", 0)
-    summary.left_out = left
+    return _counted(summary, derived.left_out, rejected)
+
+
+def _counted(summary: LoadSummary, left_out: dict[str, int], rejected: int) -> LoadSummary:
+    """``summary`` with the rows the model left out and those rejected."""
     summary.rejected = rejected
-    return summary
+    return with_left_out(summary, left_out)
 
 
-def _dry_run(spark: SparkSession, settings: ConnectionSettings, ties: DataFrame) -> LoadSummary:
-    """What writing ``ties`` ``(a, b, ...)`` would do, counted against the database (read
-    through the connector) as the load counts what it did: people and ties not yet there
-    are created, the others unchanged (people) or updated (ties)."""
+def _dry_run(
+    spark: SparkSession, settings: ConnectionSettings, people: DataFrame, ties: DataFrame
+) -> LoadSummary:
+    """What writing ``people`` ``(id)`` and ``ties`` ``(a, b, ...)`` would do, counted against
+    the database (read through the connector) as the load counts what it did: people and
+    ties not yet there are created, the others unchanged (people) or updated (ties)."""
     from pyspark.sql import functions as F  # noqa: PLC0415
 
     from powerconnect.engine.spark_session import read_query  # noqa: PLC0415
 
-    people = ties.select(F.explode(F.array("a", "b")).alias("id")).distinct()
     stored = read_query(spark, settings, "spark_person_ids", "id STRING")
     n_people = people.count()
     new_people = people.join(stored, "id", "left_anti").count()
