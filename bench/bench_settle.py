@@ -137,7 +137,7 @@ def main() -> None:
                 )
                 t0 = time.perf_counter()
                 if name == "current":
-                    settle(db, look_first=False)
+                    settle(db)
                 else:
                     with db.session() as session:
                         session.run(candidate(name == "candidate")).consume()

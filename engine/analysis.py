@@ -308,7 +308,7 @@ def write_results(
     and :ScoreLow, which size people in Neo4j Browser (``cypher/browser/powerconnect.grass``).
     """
     size = batch_size or WRITE_BATCH
-    settle(db, look_first=False)  # a run published but not settled: its values go in first
+    settle(db)  # a run published but not settled: its values go in first
     db.write("drop_run_parts")  # parts of runs stopped before they were published
     db.run_batches("write_scores", result_parts(table, size), progress=progress, run=run_id)
     record = db.write(
@@ -320,7 +320,7 @@ def write_results(
         people=len(table),
         ties=ties,
     )[0]
-    settle(db, look_first=False)
+    settle(db)
     return str(record["at"])
 
 
@@ -328,18 +328,15 @@ def write_results(
 SETTLE_ATTEMPTS = 5
 
 
-def settle(db: Database, *, look_first: bool = True) -> None:
+def settle(db: Database) -> None:
     """Finish what a ranking run stopped after ``publish_run`` left: write the values staged
     for the current ``:Run`` onto the people, one :RunPart per transaction (``settle_run``).
 
     Every reader of the results calls it first (``report``, ``explain``, ``introduce``,
-    ``recommend``), so none sees a mix of two runs; when there is no run it only reads
-    (``intro_context``). A writer, which writes anyway, passes ``look_first=False`` and
-    goes straight to ``settle_run`` (which finds the current run itself and writes
-    nothing when no part is left): one query fewer to plan on a server just started.
+    ``recommend``), and every writer before and after it stages a run, so none sees a mix
+    of two runs. ``settle_run`` finds the current run itself and writes nothing when there
+    is no run or no part left, so there is nothing to look up first.
     """
-    if look_first and db.query("intro_context")[0]["run_id"] is None:
-        return
     from neo4j.exceptions import Neo4jError  # noqa: PLC0415 (the driver is heavy)
 
     for attempt in range(SETTLE_ATTEMPTS):

@@ -262,11 +262,11 @@ def test_a_rank_stopped_after_publishing_is_settled_by_the_next_reader(
 def test_a_rank_after_a_run_stopped_after_publishing_settles_that_run_first(
     db: Database, tmp_path: Path
 ) -> None:
-    """write_results goes straight to settle_run (no reading first): a run published but
-    not settled (3 parts left) is settled before the new run is staged, so no part is left
-    behind, and the new run ends on everyone. On an empty database (no :Run) the same
-    straight call writes nothing and does not fail."""
-    settle(db, look_first=False)
+    """write_results settles first: a run published but not settled (3 parts left) is
+    settled before the new run is staged, so no part is left behind, and the new run ends
+    on everyone. On an empty database (no :Run) settling writes nothing and does not
+    fail."""
+    settle(db)
     nodes = db.driver.execute_query(
         "MATCH (n) RETURN count(n) AS n", database_=db.settings.database
     )
