@@ -13,7 +13,20 @@ measured beside it, and prints the must-keep of issue 13: rank wall time / igrap
 median over the runs (the first run, on a server just started, apart from the later ones),
 beside the same ratio from the figures recorded on 2026-11-26 (:data:`RECORDED`).
 
+The recorded figures come from a faster day of this machine (the same old code takes 15-21 s
+on a first run now), so the must-keep is best measured against the old code itself, in the
+same minutes: ``--baseline-cli`` runs another checkout's ``powerconnect`` (installed in its
+own virtualenv, with the same packages: pyarrow alone changes the times) in turns with this
+one, each on a server of its own, ``--rounds`` times, and prints both codes' median ratios.
+For issue 13's must-keep the baseline is 2a2368d, main on the day the issue was filed::
+
+    git worktree add /tmp/old 2a2368d && make -C /tmp/old install
+    /tmp/old/.venv/bin/pip install pyarrow   # when this virtualenv has it (make install-spark)
+    .venv/bin/python bench/bench_rank.py --baseline-cli /tmp/old/.venv/bin/powerconnect \\
+        --rounds 4 --runs 2
+
 Run:  .venv/bin/python bench/bench_rank.py [--people 100000] [--m 10] [--runs 3]
+      [--baseline-cli PATH --rounds N]
 """
 
 from __future__ import annotations
@@ -193,18 +206,11 @@ def must_keep(times: list[RankTime]) -> None:
         )
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--people", type=int, default=100_000)
-    parser.add_argument("--m", type=int, default=10)
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--runs", type=int, default=3, help="rank runs on one server")
-    parser.add_argument("--heap", default="2g")
-    parser.add_argument("--pagecache", default="1g")
-    args = parser.parse_args()
-
-    g = generated_graph(args.people, args.m, args.seed)
-    ig = igraph_of(g)
+def rank_runs(
+    label: str, cli: str, g: TieGraph, ig: Any, args: argparse.Namespace
+) -> tuple[list[RankTime], str]:
+    """``args.runs`` runs of ``cli rank`` on a server just started with ``g`` imported, each
+    followed by igraph's constraint() (the yardstick); returns them and the last CSV."""
     times: list[RankTime] = []
     out = ""
     with imported_server(g, heap=args.heap, pagecache=args.pagecache, prefix="pc-bench-rank-") as (
@@ -212,7 +218,6 @@ def main() -> None:
         _settings,
     ):
         env = {**os.environ, "NEO4J_URI": server.bolt_uri, "NEO4J_PASSWORD": PASSWORD}
-        cli = str(Path(sys.executable).parent / "powerconnect")
         for run in range(1, args.runs + 1):
             wall, rss_mb, out, err = time_rank(cli, env)
             phases = _PHASES.search(err)
@@ -221,26 +226,91 @@ def main() -> None:
             times.append(RankTime(wall, read, ranked, written, rss_mb, theirs))
             summary = [line for line in err.splitlines() if line.startswith("Ranked")]
             print(
-                f"powerconnect rank run {run}: {wall:.1f} s wall (read {read:.1f}, rank "
+                f"{label}powerconnect rank run {run}: {wall:.1f} s wall (read {read:.1f}, rank "
                 f"{ranked:.1f}, write {written:.1f} s), peak RSS {rss_mb:.0f} MB; igraph "
                 f"constraint() right after {theirs:.2f} s, ratio {wall / theirs:.2f}"
-                f" - {summary[-1] if summary else err.strip().splitlines()[-1]}"
+                f" - {summary[-1] if summary else err.strip().splitlines()[-1]}",
+                flush=True,
             )
-        print("top 5 by score:")
-        for line in out.splitlines()[:6]:
-            print("   ", line[:150])
+    return times, out
+
+
+def against_baseline(ours: list[list[RankTime]], theirs: list[list[RankTime]]) -> None:
+    """Print this code's ratios (rank wall / igraph, same run) beside the baseline's, run in
+    turns with it on servers of their own: the must-keep measured in the same minutes."""
+    print("must-keep (issue 13): this code against the baseline, run in turns (lower is faster):")
+    for label, pick in (("first run", slice(0, 1)), ("later runs", slice(1, None))):
+        mine = [t for rnd in ours for t in rnd[pick]]
+        base = [t for rnd in theirs for t in rnd[pick]]
+        if not mine or not base:
+            continue
+        r_mine = statistics.median(t.ratio for t in mine)
+        r_base = statistics.median(t.ratio for t in base)
+        verdict = "no slower" if r_mine <= r_base else "SLOWER"
+        print(
+            f"  {label}: median ratio {r_mine:.2f} over {len(mine)} (wall "
+            f"{statistics.median(t.wall for t in mine):.1f} s; read / rank / write "
+            f"{statistics.median(t.read for t in mine):.1f} / "
+            f"{statistics.median(t.rank for t in mine):.1f} / "
+            f"{statistics.median(t.write for t in mine):.1f} s) against the baseline's "
+            f"{r_base:.2f} over {len(base)} (wall {statistics.median(t.wall for t in base):.1f} s; "
+            f"{statistics.median(t.read for t in base):.1f} / "
+            f"{statistics.median(t.rank for t in base):.1f} / "
+            f"{statistics.median(t.write for t in base):.1f} s): {verdict}"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--people", type=int, default=100_000)
+    parser.add_argument("--m", type=int, default=10)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--runs", type=int, default=3, help="rank runs on one server")
+    parser.add_argument("--heap", default="2g")
+    parser.add_argument("--pagecache", default="1g")
+    parser.add_argument(
+        "--baseline-cli",
+        help="the powerconnect executable of another checkout (e.g. 2a2368d, the code of the "
+        "day issue 13 was filed, installed in its own virtualenv): run in turns with this code, "
+        "each on a server of its own, and compared with it",
+    )
+    parser.add_argument(
+        "--rounds", type=int, default=1, help="servers per code (with --baseline-cli, in turns)"
+    )
+    args = parser.parse_args()
+
+    g = generated_graph(args.people, args.m, args.seed)
+    ig = igraph_of(g)
+    cli = str(Path(sys.executable).parent / "powerconnect")
+    codes = {"": cli} if not args.baseline_cli else {"this: ": cli, "baseline: ": args.baseline_cli}
+    rounds: dict[str, list[list[RankTime]]] = {label: [] for label in codes}
+    out = ""
+    for round_ in range(args.rounds):
+        labels = list(codes) if round_ % 2 == 0 else list(codes)[::-1]
+        for label in labels:
+            times, csv_out = rank_runs(label, codes[label], g, ig, args)
+            rounds[label].append(times)
+            out = csv_out if codes[label] == cli else out
+    print("top 5 by score:")
+    for line in out.splitlines()[:6]:
+        print("   ", line[:150])
 
     fresh = TieGraph.from_arrays(g.ids, g.src, g.dst, g.strength)
     t0 = time.perf_counter()
     measures.constraint(fresh)
     measures.effective_size(fresh)
     ours = time.perf_counter() - t0
-    theirs = statistics.median(t.igraph for t in times)
+    mine = [t for rnd in rounds[next(iter(codes))] for t in rnd]
+    theirs = statistics.median(t.igraph for t in mine)
     print(
         f"structural holes (constraint + effective size): ours {ours:.2f} s, "
         f"igraph constraint() {theirs:.2f} s (median), ratio {ours / theirs:.2f}"
     )
-    must_keep(times)
+    if args.baseline_cli:
+        against_baseline(rounds["this: "], rounds["baseline: "])
+    else:
+        for times in rounds[""]:
+            must_keep(times)
     print(
         f"bench process peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f}"
         f" MB; {date.today()}, {os.cpu_count()} cores, {platform.machine()}, "

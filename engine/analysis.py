@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import math
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -106,19 +107,23 @@ def read_network(db: Database, group_by: str | None = None) -> Network:
     ``group_by`` names a person property (e.g. ``organization``) whose values
     become the groups; people without it get group -1 (unknown).
     """
+    planning = db.plan_ahead(("ties", {"chunk": READ_CHUNK}))  # while the people come
+    nodes_list: list[int] = []
     ids_list: list[str] = []
     names_list: list[object] = []
     groups_list: list[str | None] = []
     for record in db.stream("people", group_by=group_by, chunk=READ_CHUNK):
+        nodes_list.extend(record["nodes"])
         ids_list.extend(record["ids"])
         names_list.extend(record["names"])
         groups_list.extend(record["groups"])
     if not ids_list:
         raise UsageError("the database holds no people: load some first with `powerconnect load`")
     ids = np.array([str(i) for i in ids_list], dtype=object)
-    index = pd.Index(ids)
-    sources: list[str] = []
-    targets: list[str] = []
+    position = _positions(np.array(nodes_list, dtype=np.int64))
+    planning.join()
+    sources: list[int] = []
+    targets: list[int] = []
     strengths: list[float] = []
     calibrated = 0
     for record in db.stream("ties", chunk=READ_CHUNK):
@@ -126,8 +131,8 @@ def read_network(db: Database, group_by: str | None = None) -> Network:
         targets.extend(record["targets"])
         strengths.extend(record["strengths"])
         calibrated += int(record["calibrated"])
-    src = index.get_indexer(pd.Index(sources, dtype=object)).astype(np.int64)
-    dst = index.get_indexer(pd.Index(targets, dtype=object)).astype(np.int64)
+    src = position(np.array(sources, dtype=np.int64))
+    dst = position(np.array(targets, dtype=np.int64))
     strength = np.array(strengths, dtype=np.float64)
     keep = (src >= 0) & (dst >= 0) & (src != dst) & np.isfinite(strength) & (strength > 0)
     src, dst, strength = _dedupe(src[keep], dst[keep], strength[keep])
@@ -146,6 +151,28 @@ def read_network(db: Database, group_by: str | None = None) -> Network:
     return Network(
         graph=graph, names=names, groups=groups, group_names=group_names, calibrated=share
     )
+
+
+def _positions(nodes: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
+    """A function from internal node ids to their positions in ``nodes`` (-1 for an id not
+    there: a person created after the people were read). The ties query names people by
+    internal node id (no property read per tie on the server, and integers to map here:
+    1M ties read in about 1.5 s instead of 2.7 s on a warm server, 2026-12-03).
+
+    >>> where = _positions(np.array([40, 7, 12]))
+    >>> where(np.array([12, 40, 7, 99])).tolist()
+    [2, 0, 1, -1]
+    """
+    order = np.argsort(nodes, kind="stable")
+    known = nodes[order]
+
+    def position(ids: np.ndarray) -> np.ndarray:
+        if not len(known):
+            return np.full(len(ids), -1, dtype=np.int64)
+        at = np.minimum(np.searchsorted(known, ids), len(known) - 1)
+        return np.where(known[at] == ids, order[at], -1).astype(np.int64)
+
+    return position
 
 
 def _dedupe(src: np.ndarray, dst: np.ndarray, strength: np.ndarray) -> tuple[np.ndarray, ...]:
@@ -191,6 +218,7 @@ def rank_database(
     timings["read"] = time.perf_counter() - clock
     say(f"ranking {network.graph.n} people and {network.graph.m} ties")
     clock = time.perf_counter()
+    planning = _plan_writes(db, group_by) if write else None  # the server is idle meanwhile
     table = rank(
         network.graph,
         strong=strong,
@@ -215,6 +243,8 @@ def rank_database(
             "strong_rule": str(table.attrs.get("strong_rule", "")),
             "group_by": group_by,
         }
+        if planning is not None:
+            planning.join()
         at = write_results(db, table, run_id, parameters, ties=network.graph.m)
         timings["write"] = time.perf_counter() - clock
     return RankRun(
@@ -226,6 +256,30 @@ def rank_database(
         strong_auto=strong is None,
         strong_rule=str(table.attrs.get("strong_rule", "")),
         warnings=warnings,
+    )
+
+
+def _plan_writes(db: Database, group_by: str | None) -> threading.Thread:
+    """Plan :func:`write_results`' queries in the background (:meth:`Database.plan_ahead`),
+    with its parameters' types: on a server just started, a rank's write waited about 3 s
+    for them to be planned (``settle_run`` alone 1.5 s), while the engine ranks for about as
+    long with the server idle."""
+    one_part = [[{"part": 0, "ids": [""], "rank": [0], "score": [0.0]}]]
+    return db.plan_ahead(
+        ("settle_run", {}),
+        ("drop_run_parts", {}),
+        ("write_scores", {"run": "", "batches": one_part}),
+        (
+            "publish_run",
+            {
+                "id": "",
+                "parameters": "",
+                "strong": 0.5,
+                "group_by": group_by,
+                "people": 0,
+                "ties": 0,
+            },
+        ),
     )
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import math
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -194,6 +195,31 @@ class Database:
         with self.session() as session:
             for statement in queries.statements("constraints"):
                 session.run(Query(statement, timeout=self.write_timeout)).consume()
+
+    def plan_ahead(self, *plans: tuple[str, dict[str, Any]]) -> threading.Thread:
+        """Have the server plan the named queries now, in a background thread, so that their
+        first run later does not wait for it: ``EXPLAIN`` plans a query and caches its plan
+        without running it. Each plan is ``(name, parameters)``; the parameters must have the
+        types of the real run's (the server caches a plan per query text and parameter types),
+        their values do not matter. Join the thread before the queries run.
+
+        A caller plans ahead what it will need while it computes (the server is otherwise
+        idle): on a server just started, planning is slow (``settle_run`` 1.5 s, ``people``
+        0.85 s, ``ties`` 0.5 s; 2026-12-03, see docs/performance.md), on a warm one a few
+        milliseconds. A warm-up only: a failure here is ignored, the real run reports it.
+        """
+
+        def work() -> None:
+            try:
+                with self.session() as session:
+                    for name, params in plans:
+                        session.run("EXPLAIN " + queries.load(name), params).consume()
+            except (Neo4jError, DriverError, OSError) as exc:
+                _log.debug("planning ahead failed (the real run will say why): %s", exc)
+
+        thread = threading.Thread(target=work, name="powerconnect-plan-ahead", daemon=True)
+        thread.start()
+        return thread
 
     # ------------------------------------------------------------ batched reads and writes
     def read_batches(self, name: str, batches: Iterable[Batch]) -> list[Record]:

@@ -11,10 +11,13 @@ from click.testing import CliRunner
 
 from powerconnect.cli import main
 from powerconnect.engine.analysis import (
+    _plan_writes,
     explain_person,
     open_pairs,
     rank_database,
     read_network,
+    result_parts,
+    settle,
     write_results,
 )
 from powerconnect.engine.db import Database
@@ -68,6 +71,54 @@ def test_read_network_gives_every_person_and_tie_once(teams: Database) -> None:
     assert network.graph.n == 52
     assert network.graph.m == 2 * 10 + 6 + 50
     assert sorted(network.group_names) == ["Acme", "Globex", "Initech"]
+
+
+def test_read_network_maps_ties_by_node_id_when_ids_have_gaps_and_were_reused(
+    teams: Database,
+) -> None:
+    # The ties query names people by internal node id: delete ten people (and their ties),
+    # create five new ones tied to bob (Neo4j reuses freed ids), and the network read must
+    # still be the one Cypher gives by person id.
+    teams.driver.execute_query("MATCH (p:Person) WHERE p.id STARTS WITH 'i1' DETACH DELETE p")
+    teams.driver.execute_query(
+        "MATCH (bob:Person {id: 'bob'}) UNWIND range(1, 5) AS k "
+        "CREATE (bob)-[:KNOWS {strength: 0.05 * k}]->(:Person {id: 'new' + k, name: 'N'})"
+    )
+    network = read_network(teams)
+    g = network.graph
+    got = {
+        frozenset((str(g.ids[a]), str(g.ids[b]))): float(s)
+        for a, b, s in zip(g.src, g.dst, g.strength, strict=True)
+    }
+    records, _, _ = teams.driver.execute_query(
+        "MATCH (a:Person)-[k:KNOWS]->(b:Person) RETURN a.id AS a, b.id AS b, k.strength AS s"
+    )
+    assert got == {frozenset((r["a"], r["b"])): r["s"] for r in records}
+    assert g.n == 52 - 11 + 5  # i1, i10-i19 deleted
+
+
+def test_planning_the_writes_ahead_runs_none_of_them(teams: Database) -> None:
+    # rank plans its write queries (EXPLAIN) while it computes. A run staged and published
+    # but not settled stays so while they are planned; settle() then settles it.
+    first = rank_database(teams, strong=0.5)
+    table = rank_database(teams, strong=0.95, write=False).table
+    teams.run_batches("write_scores", result_parts(table, 20), run="staged")
+    teams.write(
+        "publish_run", id="staged", parameters="{}", strong=0.95, group_by=None, people=52, ties=76
+    )
+    _plan_writes(teams, None).join()
+    teams.plan_ahead(("settle_run", {})).join()
+
+    def state() -> tuple[int, list[str]]:
+        records, _, _ = teams.driver.execute_query(
+            "MATCH (p:Person) RETURN count{ MATCH (s:RunPart) } AS parts, "
+            "collect(DISTINCT p.pc_run) AS runs"
+        )
+        return records[0]["parts"], records[0]["runs"]
+
+    assert state() == (3, [first.run_id])  # 52 people in parts of 20
+    settle(teams)
+    assert state() == (0, ["staged"])
 
 
 def test_the_broker_outranks_the_mega_connector_and_results_are_stored(teams: Database) -> None:
