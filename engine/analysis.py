@@ -219,13 +219,18 @@ def rank_database(
     say(f"ranking {network.graph.n} people and {network.graph.m} ties")
     clock = time.perf_counter()
     planning = _plan_writes(db, group_by) if write else None  # the server is idle meanwhile
-    table = rank(
-        network.graph,
-        strong=strong,
-        groups=network.groups,
-        group_names=network.group_names or None,
-        calibrated=network.calibrated,
-    )
+    try:
+        table = rank(
+            network.graph,
+            strong=strong,
+            groups=network.groups,
+            group_names=network.group_names or None,
+            calibrated=network.calibrated,
+        )
+    except Exception:
+        if planning is not None:  # done with the server before the caller closes it
+            planning.join()
+        raise
     used = float(table.attrs["strong"])
     warnings = tuple(table.attrs.get("warnings", ()))
     name_of = dict(zip(network.graph.ids, network.names, strict=True))
